@@ -1,0 +1,183 @@
+"""Transform functions of the reference interpreter, and functions used as values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from cqlkit.engines.reference.expressions import evaluate, is_true
+from cqlkit.engines.reference.predicates import call_matches, call_regex
+from cqlkit.engines.reference.printf import java_format
+from cqlkit.engines.reference.row import Row
+from cqlkit.engines.reference.values import Value, to_text
+from cqlkit.errors import ExecutionError
+from cqlkit.plan import nodes
+
+
+def _field(call: nodes.BoundCall, name: str = "field") -> str:
+    return str(call.get(name))
+
+
+def _fields(call: nodes.BoundCall, name: str) -> tuple[str, ...]:
+    value = call.get(name)
+    assert isinstance(value, tuple)
+    return tuple(str(item) for item in value)
+
+
+def _expression(call: nodes.BoundCall, name: str) -> nodes.Expr:
+    value = call.get(name)
+    assert isinstance(value, nodes.Expr)
+    return value
+
+
+# --- functions that compute one value --------------------------------------------
+
+
+def _if(call: nodes.BoundCall, event: Row) -> Value:
+    branch = "then" if is_true(evaluate(_expression(call, "condition"), event)) else "else"
+    return evaluate(_expression(call, branch), event)
+
+
+def _lower(call: nodes.BoundCall, event: Row) -> Value:
+    value = event.get(_field(call))
+    return None if value is None else value.lower()
+
+
+def _upper(call: nodes.BoundCall, event: Row) -> Value:
+    value = event.get(_field(call))
+    return None if value is None else value.upper()
+
+
+def _length(call: nodes.BoundCall, event: Row) -> Value:
+    value = event.get(_field(call))
+    return None if value is None else len(value)
+
+
+def _concat(call: nodes.BoundCall, event: Row) -> Value:
+    parts = [event[name] for name in _fields(call, "field") if name in event]
+    return "".join(parts) if parts else None
+
+
+def _format(call: nodes.BoundCall, event: Row) -> Value:
+    arguments = [event.get(name) for name in _fields(call, "field")]
+    return java_format(str(call.get("format")), arguments)
+
+
+def _coalesce(call: nodes.BoundCall, event: Row) -> Value:
+    ignore_empty = bool(call.get("ignoreEmpty"))
+    expressions = call.get("expressions")
+    assert isinstance(expressions, tuple)
+    for expression in expressions:
+        value = evaluate(expression, event)
+        if value is not None and not (ignore_empty and value == ""):
+            return value
+    return None
+
+
+_VALUE_FUNCTIONS: dict[str, Callable[[nodes.BoundCall, Row], Value]] = {
+    "if": _if,
+    "lower": _lower,
+    "upper": _upper,
+    "length": _length,
+    "concat": _concat,
+    "format": _format,
+    "coalesce": _coalesce,
+}
+
+
+def call_value(call: nodes.BoundCall, event: Mapping[str, str]) -> Value:
+    """Evaluate a function used inside an expression."""
+    row = event if isinstance(event, Row) else Row(dict(event))
+    function = _VALUE_FUNCTIONS.get(call.name)
+    if function is not None:
+        return function(call, row)
+    if call.name in ("in", "wildcard", "test", "regex"):
+        return call_matches(call, row)
+    raise ExecutionError(f"{call.name}() cannot be used as a value inside an expression", span=call.span)
+
+
+# --- transforms -------------------------------------------------------------------
+
+
+def _replace(call: nodes.BoundCall, event: Row) -> None:
+    field = _field(call)
+    value = event.get(field)
+    if value is None:
+        return
+    replacement = _java_replacement(str(call.get("with") or ""))
+    target = call.get("as") or field
+    event[str(target)] = call_regex(call).sub(replacement, value)
+
+
+def _java_replacement(text: str) -> str:
+    """Convert Java's ``$1`` group references into Python's ``\\g<1>``."""
+    out: list[str] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and index + 1 < len(text):
+            out.append(text[index + 1].replace("\\", "\\\\"))
+            index += 2
+        elif char == "$" and index + 1 < len(text) and text[index + 1].isdigit():
+            end = index + 1
+            while end < len(text) and text[end].isdigit():
+                end += 1
+            out.append(f"\\g<{text[index + 1 : end]}>")
+            index = end
+        else:
+            out.append("\\\\" if char == "\\" else char)
+            index += 1
+    return "".join(out)
+
+
+def _default(call: nodes.BoundCall, event: Row) -> None:
+    value = str(call.get("value"))
+    replace_empty = bool(call.get("replaceEmpty"))
+    for field in _fields(call, "field"):
+        current = event.get(field)
+        if current is None or (replace_empty and current == ""):
+            event[field] = value
+
+
+def _rename(call: nodes.BoundCall, event: Row) -> None:
+    spec = call.get("field")
+    if isinstance(spec, tuple):
+        pairs = [(str(old), str(new)) for old, new in spec]
+    else:
+        pairs = [(str(spec), str(call.get("as")))]
+    for old, new in pairs:
+        if old in event:
+            event[new] = event.pop(old)
+
+
+def _drop(call: nodes.BoundCall, event: Row) -> None:
+    for field in _fields(call, "fields"):
+        event.pop(field, None)
+
+
+def _select(call: nodes.BoundCall, event: Row) -> None:
+    keep = _fields(call, "fields")
+    selected = {name: event[name] for name in keep if name in event}
+    event.clear()
+    event.update(selected)
+
+
+_TRANSFORMS: dict[str, Callable[[nodes.BoundCall, Row], None]] = {
+    "replace": _replace,
+    "default": _default,
+    "rename": _rename,
+    "drop": _drop,
+    "select": _select,
+}
+
+
+def apply_transform(call: nodes.BoundCall, event: Row) -> None:
+    """Apply a transform function to ``event`` in place. A null result sets nothing."""
+    transform = _TRANSFORMS.get(call.name)
+    if transform is not None:
+        transform(call, event)
+        return
+    if call.name not in _VALUE_FUNCTIONS:
+        raise ExecutionError(f"the reference engine has no implementation of {call.name}()", span=call.span)
+    text = to_text(_VALUE_FUNCTIONS[call.name](call, event))
+    if text is not None:
+        event[str(call.get("as"))] = text

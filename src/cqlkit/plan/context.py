@@ -1,0 +1,68 @@
+"""State shared while one query is planned: options and collected diagnostics."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from cqlkit.errors import RegexTranslationError
+from cqlkit.language.diagnostics import Diagnostic
+from cqlkit.language.regexes import LogScaleRegex, translate
+from cqlkit.language.span import Span
+
+
+@dataclass
+class PlanContext:
+    """Options of one planning run and the diagnostics it collects.
+
+    ``lenient`` accepts the known mistakes of published detections (see
+    :mod:`cqlkit.plan.mistakes`), gives them their evident meaning and reports
+    them as warnings instead of errors.
+    """
+
+    source: str
+    lenient: bool = False
+    parameters: Mapping[str, str] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, code: str, message: str, span: Span | None, **extra: str | Span | None) -> None:
+        """Record an error: something LogScale would refuse to compile."""
+        self.diagnostics.append(Diagnostic("error", code, message, span, **extra))  # type: ignore[arg-type]
+
+    def warn(self, code: str, message: str, span: Span | None, **extra: str | Span | None) -> None:
+        """Record a warning: the query compiles but likely does not do what it says."""
+        self.diagnostics.append(Diagnostic("warning", code, message, span, **extra))  # type: ignore[arg-type]
+
+    def mistake(self, code: str, message: str, span: Span | None, **extra: str | Span | None) -> None:
+        """Record a known mistake: a warning in lenient mode, otherwise an error."""
+        if self.lenient:
+            self.warn(code, message + " (accepted by --lenient)", span, **extra)
+        else:
+            self.error(code, message, span, **extra)
+
+    @property
+    def has_errors(self) -> bool:
+        """True once any error was recorded."""
+        return any(d.severity == "error" for d in self.diagnostics)
+
+    def regex(self, pattern: str, flags: str, span: Span | None) -> LogScaleRegex | None:
+        """Translate a LogScale regex, recording an error when it cannot be used."""
+        try:
+            return translate(pattern, flags)
+        except RegexTranslationError as exc:
+            self.error("invalid-regex", exc.description, span, hint=exc.reason)
+            return None
+
+    def parameter(self, name: str, default: str | None, span: Span | None) -> str:
+        """Return the value of query parameter ``?name``."""
+        if name in self.parameters:
+            return self.parameters[name]
+        if default is not None:
+            return default
+        self.error(
+            "missing-parameter",
+            f"the query parameter ?{name} has no value",
+            span,
+            hint=f"give it a value with --param {name}=VALUE",
+        )
+        return ""
