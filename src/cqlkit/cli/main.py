@@ -1,0 +1,136 @@
+"""The ``cqlkit`` command line.
+
+Commands import what they need when they run, so that ``cqlkit --help``
+starts fast. Exit statuses:
+
+* 0: the command succeeded (for ``hunt`` and ``run``, whether or not rows matched);
+* 1: ``check`` found at least one error;
+* 2: the command line is invalid (unknown option, missing argument);
+* 3: the query cannot be parsed or LogScale would not compile it;
+* 4: an input cannot be read, or a bad record was met with ``--strict``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from cqlkit import __version__
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_CHECK_FAILED = 1
+EXIT_QUERY_ERROR = 3
+EXIT_INPUT_ERROR = 4
+OUTPUT_FORMATS = ("table", "ndjson", "json", "csv")
+
+
+def _input_options(command: F) -> F:
+    options = [
+        click.option(
+            "--input-format",
+            type=click.Choice(["fdr", "logscale", "winlogbeat", "evtx"]),
+            help="Read every input in this format instead of detecting it per file.",
+        ),
+        click.option(
+            "--aidmaster",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="aid_master CSV that gives raw FDR events their ComputerName (by aid).",
+        ),
+        click.option(
+            "--strict",
+            is_flag=True,
+            help="Stop at the first record that cannot be read, instead of counting it and going on.",
+        ),
+        click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(OUTPUT_FORMATS),
+            default="table",
+            show_default=True,
+            help="Output format of the result rows.",
+        ),
+        click.option(
+            "--all",
+            "all_rows",
+            is_flag=True,
+            help="Lift the implicit 200-row limit and the default 200-row limits of sort(), table(), head() and tail().",
+        ),
+        click.option("--debug", is_flag=True, help="Show tracebacks of errors."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cqlkit")
+def cli() -> None:
+    """Run CrowdStrike LogScale (CQL) queries and detections offline."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--detection", "detection_ids", multiple=True, metavar="ID", help="Run only this detection (repeatable).")
+@click.option("--query", "query_name", metavar="NAME", help="Run this query of each detection (default: the detection's default query).")
+@click.option("--lenient", is_flag=True, help="Accept the known mistakes of published queries, with a warning for each.")
+@_input_options
+def hunt(paths: tuple[Path, ...], detection_ids: tuple[str, ...], query_name: str | None, lenient: bool, **options: Any) -> None:
+    """Run the detections of the catalog over telemetry files and folders."""
+    from cqlkit.cli.commands import run_hunt
+
+    _guard(options["debug"], lambda: run_hunt(paths, detection_ids, query_name, lenient, options))
+
+
+@cli.command()
+@click.argument("query")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, allow_dash=True))
+@click.option("--lenient", is_flag=True, help="Accept the known mistakes of published queries, with a warning for each.")
+@click.option("--param", "parameters", multiple=True, metavar="NAME=VALUE", help="Value of a query parameter ?NAME (repeatable).")
+@_input_options
+def run(query: str, paths: tuple[Path, ...], lenient: bool, parameters: tuple[str, ...], **options: Any) -> None:
+    """Run QUERY (text, or a file holding it) over telemetry files and folders.
+
+    With no PATH, or with -, events are read as NDJSON from standard input.
+    """
+    from cqlkit.cli.commands import run_query
+
+    _guard(options["debug"], lambda: run_query(query, paths, lenient, parameters, options))
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--lenient", is_flag=True, help="Accept the known mistakes of published queries, with a warning for each.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Report format.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
+def check(query: str, lenient: bool, output_format: str, debug: bool) -> None:
+    """Check QUERY (text, or a file holding it) as LogScale's compiler would.
+
+    Prints every error and warning with a fix; exits with 1 on any error.
+    """
+    from cqlkit.cli.commands import run_check
+
+    _guard(debug, lambda: run_check(query, lenient, output_format))
+
+
+def _guard(debug: bool, action: Callable[[], int | None]) -> None:
+    """Run a command, turning cqlkit's errors into a message and an exit status."""
+    from cqlkit.errors import CqlError, SourceError
+
+    try:
+        status = action()
+    except CqlError as exc:
+        if debug:
+            raise
+        click.echo(f"error[{exc.kind}]: {exc}", err=True)
+        sys.exit(EXIT_INPUT_ERROR if isinstance(exc, SourceError) else EXIT_QUERY_ERROR)
+    sys.exit(status or 0)
+
+
+def main() -> None:
+    """Entry point of the ``cqlkit`` console script."""
+    cli()
