@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from cqlkit.cli.output import write_check_report, write_rows
+from cqlkit.cli.output import plural, write_check_report, write_rows
 from cqlkit.engines.reference.context import RunContext
 from cqlkit.engines.reference.interpreter import run_plan
 from cqlkit.engines.reference.row import Row
@@ -109,7 +109,8 @@ def _run_jobs(jobs: list[Job], paths: Sequence[Path], options: dict[str, Any], *
     seconds = time.perf_counter() - started
     total_rows = sum(len(rows) for _, rows in results)
     click.echo(
-        f"{report.events_read} events read, {report.rejected} rejected, {total_rows} rows, {seconds:.2f} s",
+        f"{plural(report.events_read, 'event')} read, {report.rejected} rejected, "
+        f"{plural(total_rows, 'row')}, {seconds:.2f} s",
         err=True,
     )
     return 0

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import click
 import orjson
@@ -16,6 +17,11 @@ from cqlkit.errors import CqlError
 from cqlkit.language.diagnostics import Diagnostic
 
 TIME_FIELDS = frozenset({"@timestamp", "@ingesttimestamp"})
+
+
+def plural(count: int, noun: str) -> str:
+    """Return ``"1 row"`` or ``"2 rows"``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def columns_of(rows: Sequence[Row]) -> list[str]:
@@ -67,20 +73,52 @@ def _write_csv(records: list[dict[str, str]]) -> None:
 
 
 def _write_tables(results: Sequence[tuple[str, list[Row]]], with_names: bool) -> None:
+    """Print one table per result set, or one field/value card per row when the
+    table would be wider than the terminal."""
     from rich.console import Console
-    from rich.table import Table
 
     console = Console(soft_wrap=False)
     for name, rows in results:
-        title = f"{name}: {len(rows)} rows" if with_names else None
-        table = Table(title=title, show_lines=False)
+        title = f"{name}: {plural(len(rows), 'row')}" if with_names else None
         columns = columns_of(rows)
-        for column in columns:
-            table.add_column(column, overflow="fold")
-        for row in rows:
-            table.add_row(*(_cell(column, row.get(column)) for column in columns))
-        if rows or with_names:
-            console.print(table)
+        cells = [[_cell(column, row.get(column)) for column in columns] for row in rows]
+        if _table_width(columns, cells) <= console.width:
+            console.print(_wide_table(title, columns, cells))
+        else:
+            if title:
+                console.print(title, style="bold")
+            for index, values in enumerate(cells, start=1):
+                console.print(_card(f"row {index} of {len(cells)}", columns, values))
+
+
+def _table_width(columns: list[str], cells: list[list[str]]) -> int:
+    widths = [len(column) for column in columns]
+    for values in cells:
+        widths = [max(width, len(value)) for width, value in zip(widths, values, strict=True)]
+    return sum(widths) + 3 * len(columns) + 1
+
+
+def _wide_table(title: str | None, columns: list[str], cells: list[list[str]]) -> Any:
+    from rich.table import Table
+
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for values in cells:
+        table.add_row(*values)
+    return table
+
+
+def _card(title: str, columns: list[str], values: list[str]) -> Any:
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", show_header=False)
+    table.add_column("field", style="bold")
+    table.add_column("value", overflow="fold")
+    for column, value in zip(columns, values, strict=True):
+        if value:
+            table.add_row(column, value)
+    return table
 
 
 def _cell(column: str, value: str | None) -> str:
