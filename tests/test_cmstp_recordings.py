@@ -16,7 +16,15 @@ from cqlkit.sources import read_events
 DATA = Path(__file__).resolve().parent.parent / "data"
 OTRF = DATA / "OTRF_Security-Datasets"
 EVTX = DATA / "sbousseaden_EVTX-ATTACK-SAMPLES"
-INDICATORS = ("AutoClose", "NoUI", "HasINF", "SuspiciousPath", "RemoteLoad", "SuspiciousParent", "RiskScore")
+INDICATORS = (
+    "AutoClose",
+    "NoUI",
+    "HasINF",
+    "SuspiciousPath",
+    "RemoteLoad",
+    "SuspiciousParent",
+    "RiskScore",
+)
 
 RECORDINGS = sorted([*OTRF.glob("*.zip"), *EVTX.glob("*.evtx")])
 BASELINES = [
@@ -37,7 +45,9 @@ def events_of(path: Path) -> tuple[dict[str, str], ...]:
 def rows_of(path: Path, query: str = "logscale") -> list[dict[str, str]]:
     detection = find_detections(["T1218.003-cmstp"])[0]
     plan = plan_query(detection.query(query), lenient=query == "published")
-    return [dict(row) for row in run_plan(plan, events_of(path), RunContext(lift_default_limits=True))]
+    return [
+        dict(row) for row in run_plan(plan, events_of(path), RunContext(lift_default_limits=True))
+    ]
 
 
 def indicators(row: dict[str, str]) -> dict[str, str]:
@@ -49,7 +59,10 @@ def test_otrf_sysmon_and_4688_rows() -> None:
     assert len(rows) == 2
     assert {row.get("EventID") for row in rows} <= {None}  # select() keeps only its fields
     for row in rows:
-        assert row["CommandLine"] == '"C:\\windows\\system32\\cmstp.exe" /s C:\\ProgramData\\T1218.003_uacbypass.inf /au'
+        assert (
+            row["CommandLine"]
+            == '"C:\\windows\\system32\\cmstp.exe" /s C:\\ProgramData\\T1218.003_uacbypass.inf /au'
+        )
         assert row["ParentBaseFileName"] == "powershell.exe"
         assert indicators(row) == {
             "AutoClose": "1",
@@ -115,7 +128,11 @@ def test_regsvr32_cmstp_sct_is_not_a_hit() -> None:
 
 def test_svchost_dash_s_is_not_a_hit() -> None:
     path = OTRF / "empire_persistence_registry_modification_run_keys_standard_user.zip"
-    svchost = [e for e in events_of(path) if "svchost.exe" in e.get("CommandLine", "").lower() and " -s " in e.get("CommandLine", "")]
+    svchost = [
+        e
+        for e in events_of(path)
+        if "svchost.exe" in e.get("CommandLine", "").lower() and " -s " in e.get("CommandLine", "")
+    ]
     assert len(svchost) >= 100
     assert rows_of(path) == []
 

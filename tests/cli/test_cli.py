@@ -61,7 +61,9 @@ def test_hunt_unknown_detection() -> None:
 
 
 def test_hunt_published_query_lenient_warns() -> None:
-    status, out, err = invoke("hunt", str(WINPWNAGE), "--query", "published", "--lenient", "--format", "ndjson")
+    status, out, err = invoke(
+        "hunt", str(WINPWNAGE), "--query", "published", "--lenient", "--format", "ndjson"
+    )
     assert status == 0
     assert orjson.loads(out)["RiskScore"] == "2"
     assert err.count("accepted by --lenient") == 18
@@ -90,7 +92,7 @@ def test_check_published_fix_text() -> None:
 def test_check_published_text_has_caret() -> None:
     status, out, _ = invoke("check", str(PUBLISHED))
     assert status == 1
-    assert "| AutoClose := if(CommandLine = ~/(?i)\\/s|\\/au/, \"1\", \"0\")\n" in out
+    assert '| AutoClose := if(CommandLine = ~/(?i)\\/s|\\/au/, "1", "0")\n' in out
     assert "                  ^^^^^^^^^^^\n" in out
     assert out.rstrip().endswith("18 errors, 2 warnings: LogScale would reject this query")
 
@@ -116,9 +118,19 @@ def test_check_syntax_error() -> None:
 
 def test_run_query_from_stdin() -> None:
     events = "\n".join(
-        json.dumps({"@timestamp": str(1000 + i), "user": name}) for i, name in enumerate(["a", "b", "a"])
+        json.dumps({"@timestamp": str(1000 + i), "user": name})
+        for i, name in enumerate(["a", "b", "a"])
     )
-    status, out, err = invoke("run", "groupBy(user) | sort(user, order=asc)", "-", "--input-format", "logscale", "--format", "ndjson", stdin=events)
+    status, out, err = invoke(
+        "run",
+        "groupBy(user) | sort(user, order=asc)",
+        "-",
+        "--input-format",
+        "logscale",
+        "--format",
+        "ndjson",
+        stdin=events,
+    )
     assert status == 0, err
     assert [orjson.loads(line) for line in out.splitlines()] == [
         {"user": "a", "_count": "2"},
@@ -134,8 +146,13 @@ def test_run_parse_error_exit_status() -> None:
 
 def test_run_parameter() -> None:
     status, out, _ = invoke(
-        "run", "ParentBaseFileName=?parent | select([CommandLine])", str(WINPWNAGE),
-        "--param", "parent=python.exe", "--format", "ndjson",
+        "run",
+        "ParentBaseFileName=?parent | select([CommandLine])",
+        str(WINPWNAGE),
+        "--param",
+        "parent=python.exe",
+        "--format",
+        "ndjson",
     )
     assert status == 0
     assert "tmp.ini" in orjson.loads(out)["CommandLine"]
@@ -152,7 +169,9 @@ def test_run_unreadable_input(tmp_path: Path) -> None:
 def test_run_counts_bad_lines(tmp_path: Path) -> None:
     path = tmp_path / "events.ndjson"
     path.write_text('{"@timestamp": 1, "a": "x"}\n{broken\n{"@timestamp": 2, "a": "y"}\n')
-    status, out, err = invoke("run", "a=*", str(path), "--input-format", "logscale", "--format", "ndjson")
+    status, out, err = invoke(
+        "run", "a=*", str(path), "--input-format", "logscale", "--format", "ndjson"
+    )
     assert status == 0
     assert len(out.splitlines()) == 2
     assert "2 events read, 1 rejected, 2 rows" in err
@@ -169,9 +188,15 @@ def test_run_strict_stops_on_bad_line(tmp_path: Path) -> None:
 
 def test_run_all_lifts_implicit_limit(tmp_path: Path) -> None:
     path = tmp_path / "events.ndjson"
-    path.write_text("".join(json.dumps({"@timestamp": str(i), "n": str(i)}) + "\n" for i in range(250)))
-    _, limited, err = invoke("run", "n=*", str(path), "--input-format", "logscale", "--format", "ndjson")
-    _, everything, _ = invoke("run", "n=*", str(path), "--input-format", "logscale", "--format", "ndjson", "--all")
+    path.write_text(
+        "".join(json.dumps({"@timestamp": str(i), "n": str(i)}) + "\n" for i in range(250))
+    )
+    _, limited, err = invoke(
+        "run", "n=*", str(path), "--input-format", "logscale", "--format", "ndjson"
+    )
+    _, everything, _ = invoke(
+        "run", "n=*", str(path), "--input-format", "logscale", "--format", "ndjson", "--all"
+    )
     assert len(limited.splitlines()) == 200
     assert orjson.loads(limited.splitlines()[0])["n"] == "249"
     assert "tail() returned the newest 200 of 250 events" in err

@@ -54,7 +54,11 @@ def run_check(argument: str, lenient: bool, output_format: str) -> int:
 
 
 def run_query(
-    argument: str, paths: Sequence[Path], lenient: bool, parameters: Sequence[str], options: dict[str, Any]
+    argument: str,
+    paths: Sequence[Path],
+    lenient: bool,
+    parameters: Sequence[str],
+    options: dict[str, Any],
 ) -> int:
     """Run one query over the inputs and print its rows."""
     text = read_query(argument)
@@ -65,7 +69,11 @@ def run_query(
 
 
 def run_hunt(
-    paths: Sequence[Path], ids: Sequence[str], query_name: str | None, lenient: bool, options: dict[str, Any]
+    paths: Sequence[Path],
+    ids: Sequence[str],
+    query_name: str | None,
+    lenient: bool,
+    options: dict[str, Any],
 ) -> int:
     """Run catalog detections over the inputs and print each one's rows."""
     from cqlkit.detections.catalog import find_detections, load_catalog
@@ -84,7 +92,9 @@ def run_hunt(
     return _run_jobs(jobs, paths, options, with_names=True)
 
 
-def _run_jobs(jobs: list[Job], paths: Sequence[Path], options: dict[str, Any], *, with_names: bool) -> int:
+def _run_jobs(
+    jobs: list[Job], paths: Sequence[Path], options: dict[str, Any], *, with_names: bool
+) -> int:
     started = time.perf_counter()
     report = ReadReport()
     with _inputs(paths) as inputs:

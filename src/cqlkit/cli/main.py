@@ -44,7 +44,7 @@ def _input_options(command: F) -> F:
         click.option(
             "--strict",
             is_flag=True,
-            help="Stop at the first record that cannot be read, instead of counting it and going on.",
+            help="Stop at the first unreadable record instead of counting it and going on.",
         ),
         click.option(
             "--format",
@@ -58,7 +58,10 @@ def _input_options(command: F) -> F:
             "--all",
             "all_rows",
             is_flag=True,
-            help="Lift the implicit 200-row limit and the default 200-row limits of sort(), table(), head() and tail().",
+            help=(
+                "Lift the implicit 200-row limit and the default 200-row limits"
+                " of sort(), table(), head() and tail()."
+            ),
         ),
         click.option("--debug", is_flag=True, help="Show tracebacks of errors."),
     ]
@@ -75,11 +78,32 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--detection", "detection_ids", multiple=True, metavar="ID", help="Run only this detection (repeatable).")
-@click.option("--query", "query_name", metavar="NAME", help="Run this query of each detection (default: the detection's default query).")
-@click.option("--lenient", is_flag=True, help="Accept the known mistakes of published queries, with a warning for each.")
+@click.option(
+    "--detection",
+    "detection_ids",
+    multiple=True,
+    metavar="ID",
+    help="Run only this detection (repeatable).",
+)
+@click.option(
+    "--query",
+    "query_name",
+    metavar="NAME",
+    help="Run this query of each detection (default: the detection's default query).",
+)
+@click.option(
+    "--lenient",
+    is_flag=True,
+    help="Accept the known mistakes of published queries, with a warning for each.",
+)
 @_input_options
-def hunt(paths: tuple[Path, ...], detection_ids: tuple[str, ...], query_name: str | None, lenient: bool, **options: Any) -> None:
+def hunt(
+    paths: tuple[Path, ...],
+    detection_ids: tuple[str, ...],
+    query_name: str | None,
+    lenient: bool,
+    **options: Any,
+) -> None:
     """Run the detections of the catalog over telemetry files and folders."""
     from cqlkit.cli.commands import run_hunt
 
@@ -89,10 +113,22 @@ def hunt(paths: tuple[Path, ...], detection_ids: tuple[str, ...], query_name: st
 @cli.command()
 @click.argument("query")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path, allow_dash=True))
-@click.option("--lenient", is_flag=True, help="Accept the known mistakes of published queries, with a warning for each.")
-@click.option("--param", "parameters", multiple=True, metavar="NAME=VALUE", help="Value of a query parameter ?NAME (repeatable).")
+@click.option(
+    "--lenient",
+    is_flag=True,
+    help="Accept the known mistakes of published queries, with a warning for each.",
+)
+@click.option(
+    "--param",
+    "parameters",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Value of a query parameter ?NAME (repeatable).",
+)
 @_input_options
-def run(query: str, paths: tuple[Path, ...], lenient: bool, parameters: tuple[str, ...], **options: Any) -> None:
+def run(
+    query: str, paths: tuple[Path, ...], lenient: bool, parameters: tuple[str, ...], **options: Any
+) -> None:
     """Run QUERY (text, or a file holding it) over telemetry files and folders.
 
     With no PATH, or with -, events are read as NDJSON from standard input.
@@ -104,8 +140,19 @@ def run(query: str, paths: tuple[Path, ...], lenient: bool, parameters: tuple[st
 
 @cli.command()
 @click.argument("query")
-@click.option("--lenient", is_flag=True, help="Accept the known mistakes of published queries, with a warning for each.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Report format.")
+@click.option(
+    "--lenient",
+    is_flag=True,
+    help="Accept the known mistakes of published queries, with a warning for each.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
 def check(query: str, lenient: bool, output_format: str, debug: bool) -> None:
     """Check QUERY (text, or a file holding it) as LogScale's compiler would.

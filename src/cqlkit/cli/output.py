@@ -42,13 +42,17 @@ def iso_time(value: str) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def write_rows(results: Sequence[tuple[str, list[Row]]], output_format: str, *, with_names: bool) -> None:
+def write_rows(
+    results: Sequence[tuple[str, list[Row]]], output_format: str, *, with_names: bool
+) -> None:
     """Write each result set in ``output_format`` to standard output."""
     if output_format == "table":
         _write_tables(results, with_names)
         return
     records = [
-        {"detection": name, **row} if with_names else dict(row) for name, rows in results for row in rows
+        {"detection": name, **row} if with_names else dict(row)
+        for name, rows in results
+        for row in rows
     ]
     if output_format == "ndjson":
         out = sys.stdout.buffer
@@ -128,7 +132,10 @@ def _cell(column: str, value: str | None) -> str:
 
 
 def write_check_report(
-    text: str, diagnostics: Sequence[Diagnostic], output_format: str, syntax_error: CqlError | None = None
+    text: str,
+    diagnostics: Sequence[Diagnostic],
+    output_format: str,
+    syntax_error: CqlError | None = None,
 ) -> None:
     """Write the result of ``cqlkit check``."""
     if output_format == "json":

@@ -194,7 +194,9 @@ class Lexer:
         if text.startswith("{", pos):
             end = text.find("}", pos)
             if end == -1:
-                raise self._error("unterminated parameter ?{...}", start, len(text), "close it with }")
+                raise self._error(
+                    "unterminated parameter ?{...}", start, len(text), "close it with }"
+                )
             body = text[pos + 1 : end]
             name, _, default = body.partition("=")
             default = default.strip()
@@ -234,7 +236,7 @@ class Lexer:
             char = text[pos]
             if char == "[" and pos > start:
                 close = text.find("]", pos)
-                if close != -1 and text[pos + 1 : close].isdigit() or text.startswith("[]", pos):
+                if (close != -1 and text[pos + 1 : close].isdigit()) or text.startswith("[]", pos):
                     pos = (close if close != -1 else pos + 1) + 1
                     continue
                 break

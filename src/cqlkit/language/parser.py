@@ -69,7 +69,9 @@ class Parser:
             return self._advance(mode)
         return None
 
-    def _expect(self, kind: TokenKind, what: str, mode: Mode = FILTER, hint: str | None = None) -> Token:
+    def _expect(
+        self, kind: TokenKind, what: str, mode: Mode = FILTER, hint: str | None = None
+    ) -> Token:
         token = self._peek(mode)
         if token.kind is not kind:
             raise self._error(f"expected {what}, found {_describe(token)}", token.span, hint)
@@ -243,13 +245,17 @@ class Parser:
             return ast.FreeText(token.span, ast.Param(token.span, token.value, token.extra))
         if token.kind in (K.WORD, K.STRING, K.BACKTICK):
             return self._parse_word_filter(token)
-        raise self._error(f"expected a filter or function call, found {_describe(token)}", token.span)
+        raise self._error(
+            f"expected a filter or function call, found {_describe(token)}", token.span
+        )
 
     def _parse_filter_group(self) -> ast.Node:
         start = self._advance().span
         self.depth += 1
         inner = self._parse_filter_and()
-        self._expect(K.RPAREN, ") to close the group", hint=f"the group opens at column {start.col}")
+        self._expect(
+            K.RPAREN, ") to close the group", hint=f"the group opens at column {start.col}"
+        )
         self.depth -= 1
         return inner
 
@@ -322,7 +328,9 @@ class Parser:
                 f"to match a regex, write {field.name} = /{token.value}/{token.extra or ''}",
             )
         if not (token.kind is K.BANG or token.is_keyword("not") or token.kind is K.WORD):
-            raise self._error(f"expected a function call after =~, found {_describe(token)}", token.span)
+            raise self._error(
+                f"expected a function call after =~, found {_describe(token)}", token.span
+            )
         call = self._parse_negatable_call()
         if not isinstance(call, ast.Call):
             raise self._error("expected a function call after =~", operator.span)
@@ -391,9 +399,9 @@ class Parser:
     def _parse_argument_value(self, spec: FunctionSpec | None, name: str | None) -> ast.Node:
         if spec is not None and spec.is_expression_argument(name):
             parameter = spec.parameter(name or spec.unnamed or "")
-            if parameter is not None and parameter.type is ParamType.EXPRESSIONS:
-                if self._peek(EXPRESSION).kind is K.LBRACKET:
-                    return self._parse_expression_array()
+            is_list = parameter is not None and parameter.type is ParamType.EXPRESSIONS
+            if is_list and self._peek(EXPRESSION).kind is K.LBRACKET:
+                return self._parse_expression_array()
             return self._parse_expression()
         return self._parse_value()
 
@@ -467,7 +475,9 @@ class Parser:
     def _parse_multiplicative(self) -> ast.Node:
         return self._parse_binary(self._parse_unary, _MULTIPLICATIVE)
 
-    def _parse_binary(self, operand: Callable[[], ast.Node], operators: dict[TokenKind, str]) -> ast.Node:
+    def _parse_binary(
+        self, operand: Callable[[], ast.Node], operators: dict[TokenKind, str]
+    ) -> ast.Node:
         left = operand()
         while True:
             token = self._peek(EXPRESSION)
@@ -542,9 +552,6 @@ class Parser:
             regex.span if regex.kind is K.REGEX else token.span,
             'use the regex() function, for example regex("pattern", field=FieldName)',
         )
-
-
-
 
 
 def _describe(token: Token) -> str:

@@ -98,6 +98,8 @@ class Translation:
     group_fields: tuple[tuple[str, str], ...]
     offsets: tuple[tuple[int, int], ...]
     """(offset in python_pattern, offset in the LogScale pattern) where each piece starts."""
+    plain_groups: tuple[int, ...] = ()
+    """The Python group number of each plain ``( )`` group, in pattern order."""
 
     def source_offset(self, python_offset: int) -> int:
         """Return the LogScale pattern offset that produced ``python_offset``."""
@@ -172,7 +174,12 @@ class PatternTranslator:
         for piece, source in zip(self._pieces, self._sources, strict=True):
             offsets.append((python_offset, source))
             python_offset += len(piece)
-        return Translation("".join(self._pieces), tuple(self._group_fields), tuple(offsets))
+        return Translation(
+            "".join(self._pieces),
+            tuple(self._group_fields),
+            tuple(offsets),
+            tuple(self._plain_group_numbers),
+        )
 
     def _error(self, construct: str, position: int, reason: str) -> RegexTranslationError:
         return RegexTranslationError(construct, self._pattern, position, reason)

@@ -62,6 +62,8 @@ class LogScaleRegex:
     python_flags: int
     group_fields: tuple[tuple[str, str], ...]
     """(Python group name, LogScale field name) for each named group, in pattern order."""
+    plain_groups: tuple[int, ...] = ()
+    """The Python group number of each plain ``( )`` group, which ``$1``, ``$2`` ... name."""
     _compiled: Any = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -104,6 +106,30 @@ class LogScaleRegex:
             if match.start(python_name) != -1:
                 values[field_name] = match.group(python_name)
         return values
+
+    def sub(self, replacement: str, value: str) -> str:
+        """Replace every match in ``value``, as LogScale's replace() does.
+
+        In ``replacement``, ``$n`` is the text of the n-th plain ``( )`` group (empty
+        when the group took no part in the match) and a backslash makes the next
+        character literal. Raises ExecutionError when the time limit is exceeded.
+        """
+        template = _parse_replacement(replacement)
+
+        def expand(match: regex.Match[str]) -> str:
+            parts = []
+            for literal, group in template:
+                if group is None:
+                    parts.append(literal)
+                elif group <= len(self.plain_groups):
+                    parts.append(match.group(self.plain_groups[group - 1]) or "")
+            return "".join(parts)
+
+        try:
+            result: str = self._compiled.sub(expand, value, timeout=MATCH_TIMEOUT_SECONDS)
+        except TimeoutError as error:
+            raise self._timeout_error() from error
+        return result
 
     def _search(self, value: str, pos: int, timeout: float) -> regex.Match[str] | None:
         if timeout <= 0:
@@ -150,7 +176,29 @@ def translate(pattern: str, flags: str = "") -> LogScaleRegex:
         python_pattern=translation.python_pattern,
         python_flags=python_flags,
         group_fields=translation.group_fields,
+        plain_groups=translation.plain_groups,
     )
+
+
+def _parse_replacement(text: str) -> list[tuple[str, int | None]]:
+    """Split a Java replacement into literal pieces and ``$n`` group numbers."""
+    pieces: list[tuple[str, int | None]] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and index + 1 < len(text):
+            pieces.append((text[index + 1], None))
+            index += 2
+        elif char == "$" and text[index + 1 : index + 2].isdigit():
+            end = index + 1
+            while end < len(text) and text[end].isdigit():
+                end += 1
+            pieces.append(("", int(text[index + 1 : end])))
+            index = end
+        else:
+            pieces.append((char, None))
+            index += 1
+    return pieces
 
 
 def _initial_flags(pattern: str, flags: str) -> InlineFlags:

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 P = ParamType
 
 
-def bind_call(planner: Planner, call: ast.Call, injected_field: str | None = None) -> BoundCall | None:
+def bind_call(
+    planner: Planner, call: ast.Call, injected_field: str | None = None
+) -> BoundCall | None:
     """Bind ``call`` to its spec, or record why it cannot be; ``injected_field``
     is the left side of ``field =~ call(...)``."""
     spec = lookup(call.name)
@@ -197,9 +199,7 @@ def _convert_scalar(
     text = planner.text_value(node)
     where = f"{spec.name}({parameter.name}=...)" if spec else parameter.name
     if text is None:
-        planner.context.error(
-            "invalid-argument", f"{where} needs a literal value", node.span
-        )
+        planner.context.error("invalid-argument", f"{where} needs a literal value", node.span)
         return None
     if kind is P.STRING:
         return text
@@ -227,7 +227,9 @@ def _number(
     try:
         value = float(text)
     except ValueError:
-        planner.context.error("invalid-argument", f"{where} must be a number, not {text!r}", node.span)
+        planner.context.error(
+            "invalid-argument", f"{where} must be a number, not {text!r}", node.span
+        )
         return None
     number: int | float = int(value) if value.is_integer() else value
     if parameter.maximum is not None and number > parameter.maximum:
@@ -266,7 +268,9 @@ def time_field(planner: Planner, name: str, node: ast.Node) -> str:
     message = "#timestamp does not exist; the event time field is @timestamp"
     fix = mistakes.TIME_FIELD
     if planner.context.lenient:
-        planner.context.warn("unknown-time-field", message + " (read as @timestamp by --lenient)", node.span, fix=fix)
+        planner.context.warn(
+            "unknown-time-field", message + " (read as @timestamp by --lenient)", node.span, fix=fix
+        )
         return mistakes.TIME_FIELD
     planner.context.warn("unknown-time-field", message, node.span, fix=fix)
     return name

@@ -33,7 +33,9 @@ class PlanContext:
         """Record a warning: the query compiles but likely does not do what it says."""
         self.diagnostics.append(Diagnostic("warning", code, message, span, **extra))  # type: ignore[arg-type]
 
-    def mistake(self, code: str, message: str, span: Span | None, **extra: str | Span | None) -> None:
+    def mistake(
+        self, code: str, message: str, span: Span | None, **extra: str | Span | None
+    ) -> None:
         """Record a known mistake: a warning in lenient mode, otherwise an error."""
         if self.lenient:
             self.warn(code, message + " (accepted by --lenient)", span, **extra)

@@ -21,13 +21,17 @@ def plan_expression(planner: Planner, node: ast.Node) -> nodes.Expr:
         return nodes.Literal(node.span, node.value)
     if isinstance(node, ast.NumberLit):
         number = float(node.text)
-        return nodes.Literal(node.span, int(number) if number.is_integer() and "." not in node.text else number)
+        return nodes.Literal(
+            node.span, int(number) if number.is_integer() and "." not in node.text else number
+        )
     if isinstance(node, ast.BoolLit):
         return nodes.Literal(node.span, node.value)
     if isinstance(node, ast.FieldRef):
         return nodes.FieldValue(node.span, time_field(planner, node.name, node))
     if isinstance(node, ast.Param):
-        return nodes.Literal(node.span, planner.context.parameter(node.name, node.default, node.span))
+        return nodes.Literal(
+            node.span, planner.context.parameter(node.name, node.default, node.span)
+        )
     if isinstance(node, ast.BinaryOp):
         left, right = plan_expression(planner, node.left), plan_expression(planner, node.right)
         if node.op in _ARITHMETIC:
@@ -50,7 +54,9 @@ def plan_expression(planner: Planner, node: ast.Node) -> nodes.Expr:
 
 
 def _call(planner: Planner, call: ast.Call) -> nodes.Expr:
-    fixed = mistakes.corrected_if(call, planner.context.source) if call.name.lower() == "if" else None
+    fixed = (
+        mistakes.corrected_if(call, planner.context.source) if call.name.lower() == "if" else None
+    )
     if fixed is not None:
         call = _repair_if(planner, call, fixed)
     bound = bind_call(planner, call)
@@ -72,20 +78,22 @@ def _repair_if(planner: Planner, call: ast.Call, fixed: str) -> ast.Call:
     first, then_arg, else_arg = call.arguments
     assert isinstance(first.value, ast.TildeRegex)
     field = first.name or ""
-    fix = {"fix": fixed, "fix_span": call.span}
     planner.context.mistake(
         "if-unknown-parameter",
-        f"if() has no parameter {field}: inside an argument list, '{field} = ...' names a parameter",
+        f"if() has no parameter {field}: inside an argument list,"
+        f" '{field} = ...' names a parameter",
         first.name_span,
         hint=f"test the field with a filter function such as regex(..., field={field})",
-        **fix,
+        fix=fixed,
+        fix_span=call.span,
     )
     planner.context.mistake(
         "regex-in-expression",
         "'= ~/.../' is not an expression: ~ is no operator and a regex literal is not allowed here",
         first.value.span,
         hint=f"write {mistakes.corrected_regex_call(field, first.value.regex)}",
-        **fix,
+        fix=fixed,
+        fix_span=call.span,
     )
     positional = [arg for arg in (then_arg, else_arg) if arg.name is None]
     if positional:
@@ -94,12 +102,17 @@ def _repair_if(planner: Planner, call: ast.Call, fixed: str) -> ast.Call:
             "if() takes then= and else= only by name",
             positional[0].span.cover(positional[-1].span),
             hint="name the branches: then=..., else=...",
-            **fix,
+            fix=fixed,
+            fix_span=call.span,
         )
     regex = first.value.regex
     arguments = [
-        ast.Argument(regex.span, None, ast.StringLit(regex.span, regex.pattern.replace("\\/", "/"))),
-        ast.Argument(first.name_span or first.span, "field", ast.Word(first.name_span or first.span, field)),
+        ast.Argument(
+            regex.span, None, ast.StringLit(regex.span, regex.pattern.replace("\\/", "/"))
+        ),
+        ast.Argument(
+            first.name_span or first.span, "field", ast.Word(first.name_span or first.span, field)
+        ),
     ]
     if regex.flags:
         arguments.append(ast.Argument(regex.span, "flags", ast.StringLit(regex.span, regex.flags)))

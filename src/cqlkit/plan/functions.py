@@ -121,7 +121,10 @@ _SPECS = (
     ),
     FunctionSpec("eval", T, (), assignments_only=True),
     FunctionSpec(
-        "test", F, (_p("expression", P.EXPRESSION, required=True),), unnamed="expression",
+        "test",
+        F,
+        (_p("expression", P.EXPRESSION, required=True),),
+        unnamed="expression",
         negatable=True,
     ),
     FunctionSpec(
@@ -163,15 +166,23 @@ _SPECS = (
         negatable=True,
     ),
     FunctionSpec(
-        "lower", T, (_p("field", P.FIELD, required=True), _as("_lower"), _p("locale", P.STRING)),
+        "lower",
+        T,
+        (_p("field", P.FIELD, required=True), _as("_lower"), _p("locale", P.STRING)),
         unnamed="field",
     ),
     FunctionSpec(
-        "upper", T, (_p("field", P.FIELD, required=True), _as("_upper"), _p("locale", P.STRING)),
+        "upper",
+        T,
+        (_p("field", P.FIELD, required=True), _as("_upper"), _p("locale", P.STRING)),
         unnamed="field",
     ),
-    FunctionSpec("length", T, (_p("field", P.FIELD, required=True), _as("_length")), unnamed="field"),
-    FunctionSpec("concat", T, (_p("field", P.FIELDS, required=True), _as("_concat")), unnamed="field"),
+    FunctionSpec(
+        "length", T, (_p("field", P.FIELD, required=True), _as("_length")), unnamed="field"
+    ),
+    FunctionSpec(
+        "concat", T, (_p("field", P.FIELDS, required=True), _as("_concat")), unnamed="field"
+    ),
     FunctionSpec(
         "format",
         T,
@@ -215,7 +226,9 @@ _SPECS = (
         ),
         unnamed="expressions",
     ),
-    FunctionSpec("rename", T, (_p("field", P.RENAMES, required=True), _p("as", P.FIELD)), unnamed="field"),
+    FunctionSpec(
+        "rename", T, (_p("field", P.RENAMES, required=True), _p("as", P.FIELD)), unnamed="field"
+    ),
     FunctionSpec("drop", T, (_p("fields", P.FIELDS, required=True),), unnamed="fields"),
     FunctionSpec("select", T, (_p("fields", P.FIELDS, required=True),), unnamed="fields"),
     FunctionSpec(
@@ -243,10 +256,16 @@ _SPECS = (
         unnamed="field",
     ),
     FunctionSpec(
-        "head", A, (_p("limit", P.LIMIT, default="200", minimum=0, maximum=200_000),), unnamed="limit"
+        "head",
+        A,
+        (_p("limit", P.LIMIT, default="200", minimum=0, maximum=200_000),),
+        unnamed="limit",
     ),
     FunctionSpec(
-        "tail", A, (_p("limit", P.LIMIT, default="200", minimum=1, maximum=200_000),), unnamed="limit"
+        "tail",
+        A,
+        (_p("limit", P.LIMIT, default="200", minimum=1, maximum=200_000),),
+        unnamed="limit",
     ),
     FunctionSpec(
         "count",
@@ -294,7 +313,9 @@ _SPECS = (
         ),
         unnamed="field",
     ),
-    FunctionSpec("stats", A, (_p("function", P.AGGREGATES, default="count()"),), unnamed="function"),
+    FunctionSpec(
+        "stats", A, (_p("function", P.AGGREGATES, default="count()"),), unnamed="function"
+    ),
 )
 
 REGISTRY: dict[str, FunctionSpec] = {spec.name.lower(): spec for spec in _SPECS}

@@ -45,5 +45,9 @@ def corrected_if(call: ast.Call, source: str) -> str | None:
     branches = []
     for name, argument in zip(("then", "else"), arguments[1:], strict=True):
         text = source[argument.value.span.start : argument.value.span.end]
-        branches.append(f"{name}={text}" if argument.name is None else source[argument.span.start : argument.span.end])
+        branches.append(
+            f"{name}={text}"
+            if argument.name is None
+            else source[argument.span.start : argument.span.end]
+        )
     return f"{call.name}({condition}, {branches[0]}, {branches[1]})"

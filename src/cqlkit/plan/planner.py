@@ -34,7 +34,11 @@ def plan_query(
     errors = [d for d in diagnostics if d.severity == "error"]
     if errors or plan is None:
         first = errors[0]
-        more = f" (and {len(errors) - 1} more; run cqlkit check to list them)" if len(errors) > 1 else ""
+        more = (
+            f" (and {len(errors) - 1} more; run cqlkit check to list them)"
+            if len(errors) > 1
+            else ""
+        )
         raise SemanticError(first.message + more, span=first.span, source=text, hint=first.hint)
     return plan
 
@@ -106,14 +110,18 @@ class Planner:
         if isinstance(step, ast.Assignment):
             return [self.assignment(step)]
         if isinstance(step, ast.AggregateList):
-            stats = ast.Call(step.span, "stats", (ast.Argument(step.span, None, step.items),), step.span)
+            stats = ast.Call(
+                step.span, "stats", (ast.Argument(step.span, None, step.items),), step.span
+            )
             return self._call_stage(stats)
         if isinstance(step, ast.CaseStatement):
             return [self.case(step)]
         if isinstance(step, ast.MatchStatement):
             return [self.match(step)]
         if isinstance(step, ast.FilterStep):
-            return [stage for part in _conjuncts(step.expression) for stage in self._filter_part(part)]
+            return [
+                stage for part in _conjuncts(step.expression) for stage in self._filter_part(part)
+            ]
         raise AssertionError(f"unexpected step {type(step).__name__}")
 
     def _filter_part(self, node: ast.Node) -> list[nodes.Stage]:
@@ -124,7 +132,8 @@ class Planner:
         if isinstance(node, ast.SavedSearchCall):
             self.context.error(
                 "saved-search",
-                f"the saved search ${node.name}() cannot be resolved: cqlkit has no saved-search library yet",
+                f"the saved search ${node.name}() cannot be resolved:"
+                " cqlkit has no saved-search library yet",
                 node.span,
                 hint="paste the saved query's text in place of the call",
             )
@@ -136,7 +145,11 @@ class Planner:
 
     def _extraction(self, node: ast.Node) -> nodes.Stage | None:
         """Plan a top-level regex with named groups as a field-extracting stage."""
-        if isinstance(node, ast.Comparison) and node.op == "=" and isinstance(node.value, ast.RegexLit):
+        if (
+            isinstance(node, ast.Comparison)
+            and node.op == "="
+            and isinstance(node.value, ast.RegexLit)
+        ):
             regex = self.context.regex(node.value.pattern, node.value.flags, node.value.span)
             if regex is not None and regex.group_fields:
                 return nodes.ExtractRegex(node.span, self.field_name(node.field), regex)
@@ -157,7 +170,9 @@ class Planner:
             return [nodes.Filter(call.span, nodes.CallPredicate(call.span, bound))]
         if bound.negated:
             self.context.error(
-                "negated-non-filter", f"{bound.name}() is not a filter and cannot be negated", call.span
+                "negated-non-filter",
+                f"{bound.name}() is not a filter and cannot be negated",
+                call.span,
             )
         if bound.spec.assignments_only:
             assignments = bound.get("assignments")
@@ -191,7 +206,10 @@ class Planner:
         if isinstance(value, ast.Call):
             spec = lookup(value.name)
             if spec is not None and spec.parameter("as") is not None and spec.name != "if":
-                arguments = (*value.arguments, ast.Argument(step.target.span, "as", ast.Word(step.target.span, target)))
+                arguments = (
+                    *value.arguments,
+                    ast.Argument(step.target.span, "as", ast.Word(step.target.span, target)),
+                )
                 call = ast.Call(value.span, value.name, arguments, value.name_span, value.negated)
                 stages = self._call_stage(call)
                 return stages[0] if stages else nodes.Filter(step.span, nodes.Everything(step.span))
@@ -254,14 +272,20 @@ class Planner:
             return None
         if target is not None:
             item = ast.Call(
-                item.span, item.name,
-                (*item.arguments, ast.Argument(target.span, "as", ast.Word(target.span, target.name))),
+                item.span,
+                item.name,
+                (
+                    *item.arguments,
+                    ast.Argument(target.span, "as", ast.Word(target.span, target.name)),
+                ),
                 item.name_span,
             )
         bound = bind_call(self, item)
         if bound is not None and bound.kind is not FunctionKind.AGGREGATE:
             self.context.error(
-                "not-an-aggregate", f"{bound.name}() is not an aggregate function", item.span,
+                "not-an-aggregate",
+                f"{bound.name}() is not an aggregate function",
+                item.span,
                 hint="use a sub-query such as function={ ... } for other steps",
             )
             return None

@@ -18,9 +18,13 @@ _ORDERING = ("<", "<=", ">", ">=")
 def plan_predicate(planner: Planner, node: ast.Node) -> nodes.Predicate:
     """Plan one filter expression."""
     if isinstance(node, ast.And):
-        return nodes.AllOf(node.span, (plan_predicate(planner, node.left), plan_predicate(planner, node.right)))
+        return nodes.AllOf(
+            node.span, (plan_predicate(planner, node.left), plan_predicate(planner, node.right))
+        )
     if isinstance(node, ast.Or):
-        return nodes.AnyOf(node.span, (plan_predicate(planner, node.left), plan_predicate(planner, node.right)))
+        return nodes.AnyOf(
+            node.span, (plan_predicate(planner, node.left), plan_predicate(planner, node.right))
+        )
     if isinstance(node, ast.Not):
         return nodes.Negation(node.span, plan_predicate(planner, node.operand))
     if isinstance(node, ast.Comparison):
@@ -28,7 +32,15 @@ def plan_predicate(planner: Planner, node: ast.Node) -> nodes.Predicate:
     if isinstance(node, ast.FreeText):
         return _free_text(planner, node)
     if isinstance(node, ast.InList):
-        call = ast.Call(node.span, "in", (ast.Argument(node.span, None, node.field), ast.Argument(node.values.span, "values", node.values)), node.span)
+        call = ast.Call(
+            node.span,
+            "in",
+            (
+                ast.Argument(node.span, None, node.field),
+                ast.Argument(node.values.span, "values", node.values),
+            ),
+            node.span,
+        )
         return _filter_call(planner, call)
     if isinstance(node, ast.Call):
         return _filter_call(planner, node)
@@ -38,14 +50,17 @@ def plan_predicate(planner: Planner, node: ast.Node) -> nodes.Predicate:
     return nodes.Everything(node.span)
 
 
-def _filter_call(planner: Planner, call: ast.Call, injected_field: str | None = None) -> nodes.Predicate:
+def _filter_call(
+    planner: Planner, call: ast.Call, injected_field: str | None = None
+) -> nodes.Predicate:
     bound = bind_call(planner, call, injected_field)
     if bound is None:
         return nodes.Everything(call.span)
     if bound.kind is not FunctionKind.FILTER:
         planner.context.error(
             "not-a-filter",
-            f"{bound.name}() is a {bound.kind.value} function and cannot be combined with and, or or not",
+            f"{bound.name}() is a {bound.kind.value} function"
+            " and cannot be combined with and, or, not",
             call.span,
             hint=f"put {bound.name}() in its own step after a |",
         )
@@ -73,7 +88,9 @@ def _comparison(planner: Planner, node: ast.Comparison) -> nodes.Predicate:
         return nodes.Negation(node.span, match) if node.op == "!=" else match
     text = planner.text_value(value)
     if text is None:
-        planner.context.error("invalid-filter", "expected a value on the right of the filter", value.span)
+        planner.context.error(
+            "invalid-filter", "expected a value on the right of the filter", value.span
+        )
         return nodes.Everything(node.span)
     if node.op in _ORDERING:
         return _ordering(planner, node, field, text)

@@ -89,12 +89,12 @@ class NumericAggregate:
         if not self.numbers:
             return []
         numbers = self.numbers
-        result = {
-            "sum": lambda: sum(numbers),
-            "avg": lambda: sum(numbers) / len(numbers),
-            "min": lambda: min(numbers),
-            "max": lambda: max(numbers),
-        }[self.kind]()
+        if self.kind == "sum":
+            result = sum(numbers)
+        elif self.kind == "avg":
+            result = sum(numbers) / len(numbers)
+        else:
+            result = min(numbers) if self.kind == "min" else max(numbers)
         return [Row({self.output: format_number(result)})]
 
 
@@ -116,7 +116,9 @@ class Collect:
             if value is None or value in seen:
                 continue
             if self.limit is not None and len(seen) >= self.limit:
-                self.context.warn(f"collect() kept the first {self.limit} distinct values of {field}")
+                self.context.warn(
+                    f"collect() kept the first {self.limit} distinct values of {field}"
+                )
                 continue
             seen[value] = None
 
@@ -158,16 +160,21 @@ class Tail(Head):
         else:
             ordered = heapq.nlargest(self.limit, self.buffer, key=lambda item: (item[0], item[1]))
             if len(self.buffer) > self.limit:
-                self.context.warn(f"tail() returned the newest {self.limit} of {len(self.buffer)} events")
+                self.context.warn(
+                    f"tail() returned the newest {self.limit} of {len(self.buffer)} events"
+                )
         return [row for _, _, row in ordered]
 
 
 class Sort:
     """sort(): ordered by one or more fields, then truncated to its limit."""
 
+    # The parameter that names the fields to sort by: field for sort(), sortby for table().
+    sort_parameter = "field"
+
     def __init__(self, call: nodes.BoundCall, context: RunContext) -> None:
         self.call = call
-        self.fields = _names(call, "field")
+        self.fields = _names(call, self.sort_parameter)
         orders = _names(call, "order")
         if call.get("reverse") is True and "order" not in call.explicit:
             orders = ("asc",)
@@ -188,16 +195,22 @@ class Sort:
 class Table(Sort):
     """table(): sorted like sort() by ``sortby``, then reduced to the listed fields."""
 
+    sort_parameter = "sortby"
+
     def __init__(self, call: nodes.BoundCall, context: RunContext) -> None:
         super().__init__(call, context)
-        self.fields = _names(call, "sortby")
         self.columns = _names(call, "fields")
 
     def rows(self) -> list[Row]:
         return [Row({c: row[c] for c in self.columns if c in row}) for row in super().rows()]
 
 
-def _truncate(rows: list[Row] | list[tuple[float, int, Row]], limit: int | None, context: RunContext, name: str) -> list:  # type: ignore[type-arg]
+def _truncate(
+    rows: list[Row] | list[tuple[float, int, Row]],
+    limit: int | None,
+    context: RunContext,
+    name: str,
+) -> list:  # type: ignore[type-arg]
     if limit is not None and len(rows) > limit:
         context.warn(f"{name} returned {limit} of {len(rows)} rows; raise its limit= to see more")
         return rows[:limit]
@@ -239,7 +252,9 @@ class Top:
         ranked = sorted(self.scores.items(), key=lambda item: (-item[1], item[0]))
         total = sum(self.scores.values())
         kept, rest = ranked[: self.limit], ranked[self.limit :]
-        rows = [self._row(dict(zip(self.fields, key, strict=True)), score, total) for key, score in kept]
+        rows = [
+            self._row(dict(zip(self.fields, key, strict=True)), score, total) for key, score in kept
+        ]
         if self.rest is not None and rest:
             label = {field: str(self.rest) for field in self.fields}
             rows.append(self._row(label, sum(score for _, score in rest), total))
@@ -255,7 +270,9 @@ class Top:
 class Stats:
     """stats(): several aggregates over the same rows, their outputs combined."""
 
-    def __init__(self, calls: tuple[nodes.BoundCall, ...], context: RunContext, runner: SubPlanRunner) -> None:
+    def __init__(
+        self, calls: tuple[nodes.BoundCall, ...], context: RunContext, runner: SubPlanRunner
+    ) -> None:
         self.parts = [make_aggregator(call, context, runner) for call in calls]
 
     def add(self, row: Row) -> None:
@@ -304,7 +321,9 @@ class GroupBy:
         group = self.groups.get(key)  # type: ignore[arg-type]
         if group is None:
             if self.limit is not None and len(self.groups) >= self.limit:
-                self.context.warn(f"groupBy() reached its limit of {self.limit} groups; later groups were dropped")
+                self.context.warn(
+                    f"groupBy() reached its limit of {self.limit} groups; later groups were dropped"
+                )
                 return
             group = self._new_group()
             self.groups[key] = group  # type: ignore[index]
@@ -340,7 +359,9 @@ _SIMPLE: dict[str, Callable[[nodes.BoundCall, RunContext], Aggregator]] = {
 }
 
 
-def make_aggregator(call: nodes.BoundCall, context: RunContext, runner: SubPlanRunner) -> Aggregator:
+def make_aggregator(
+    call: nodes.BoundCall, context: RunContext, runner: SubPlanRunner
+) -> Aggregator:
     """Create the running aggregate for ``call``."""
     simple = _SIMPLE.get(call.name)
     if simple is not None:
@@ -353,4 +374,6 @@ def make_aggregator(call: nodes.BoundCall, context: RunContext, runner: SubPlanR
             return SubPlanAggregate(function, context, runner)
         assert isinstance(function, tuple)
         return Stats(function, context, runner)
-    raise ExecutionError(f"the reference engine has no implementation of {call.name}()", span=call.span)
+    raise ExecutionError(
+        f"the reference engine has no implementation of {call.name}()", span=call.span
+    )

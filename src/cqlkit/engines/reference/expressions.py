@@ -40,7 +40,9 @@ def evaluate(expr: nodes.Expr, event: Mapping[str, str]) -> Value:
         from cqlkit.engines.reference.functions import call_value
 
         return call_value(expr.call, event)
-    raise ExecutionError(f"the reference engine cannot evaluate {type(expr).__name__}", span=expr.span)
+    raise ExecutionError(
+        f"the reference engine cannot evaluate {type(expr).__name__}", span=expr.span
+    )
 
 
 def _arithmetic(expr: nodes.Arithmetic, event: Mapping[str, str]) -> Value:

@@ -92,7 +92,9 @@ def call_value(call: nodes.BoundCall, event: Mapping[str, str]) -> Value:
         return function(call, row)
     if call.name in ("in", "wildcard", "test", "regex"):
         return call_matches(call, row)
-    raise ExecutionError(f"{call.name}() cannot be used as a value inside an expression", span=call.span)
+    raise ExecutionError(
+        f"{call.name}() cannot be used as a value inside an expression", span=call.span
+    )
 
 
 # --- transforms -------------------------------------------------------------------
@@ -103,30 +105,8 @@ def _replace(call: nodes.BoundCall, event: Row) -> None:
     value = event.get(field)
     if value is None:
         return
-    replacement = _java_replacement(str(call.get("with") or ""))
     target = call.get("as") or field
-    event[str(target)] = call_regex(call).sub(replacement, value)
-
-
-def _java_replacement(text: str) -> str:
-    """Convert Java's ``$1`` group references into Python's ``\\g<1>``."""
-    out: list[str] = []
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if char == "\\" and index + 1 < len(text):
-            out.append(text[index + 1].replace("\\", "\\\\"))
-            index += 2
-        elif char == "$" and index + 1 < len(text) and text[index + 1].isdigit():
-            end = index + 1
-            while end < len(text) and text[end].isdigit():
-                end += 1
-            out.append(f"\\g<{text[index + 1 : end]}>")
-            index = end
-        else:
-            out.append("\\\\" if char == "\\" else char)
-            index += 1
-    return "".join(out)
+    event[str(target)] = call_regex(call).sub(str(call.get("with") or ""), value)
 
 
 def _default(call: nodes.BoundCall, event: Row) -> None:
@@ -177,7 +157,9 @@ def apply_transform(call: nodes.BoundCall, event: Row) -> None:
         transform(call, event)
         return
     if call.name not in _VALUE_FUNCTIONS:
-        raise ExecutionError(f"the reference engine has no implementation of {call.name}()", span=call.span)
+        raise ExecutionError(
+            f"the reference engine has no implementation of {call.name}()", span=call.span
+        )
     text = to_text(_VALUE_FUNCTIONS[call.name](call, event))
     if text is not None:
         event[str(call.get("as"))] = text

@@ -43,7 +43,9 @@ def run_sub_plan(plan: nodes.Plan, rows: Iterable[Row], context: RunContext) -> 
     return run_stages(plan.stages, rows, context)
 
 
-def run_stages(stages: Iterable[nodes.Stage], stream: Iterable[Row], context: RunContext) -> Iterator[Row]:
+def run_stages(
+    stages: Iterable[nodes.Stage], stream: Iterable[Row], context: RunContext
+) -> Iterator[Row]:
     """Chain the stages over ``stream`` and return the resulting stream."""
     result: Iterable[Row] = stream
     for stage in stages:
@@ -107,10 +109,14 @@ def _match(stage: nodes.Match, stream: Iterable[Row], context: RunContext) -> It
                 break
 
 
-def _extract(stage: nodes.ExtractRegex, stream: Iterable[Row], context: RunContext) -> Iterator[Row]:
+def _extract(
+    stage: nodes.ExtractRegex, stream: Iterable[Row], context: RunContext
+) -> Iterator[Row]:
     repeat = stage.repeat or stage.regex.global_flag
     for row in stream:
-        values = list(free_text_values(row)) if stage.field is None else _field_values(row, stage.field)
+        values = (
+            list(free_text_values(row)) if stage.field is None else _field_values(row, stage.field)
+        )
         found = [match for value in values if (match := stage.regex.search(value)) is not None][:1]
         if stage.negated:
             if not found:
@@ -136,7 +142,10 @@ def _repeat(stage: nodes.ExtractRegex, row: Row, value: str, context: RunContext
     """regex(repeat=true): one event per match, each with that match's groups."""
     for count, match in enumerate(stage.regex.finditer(value)):
         if count >= stage.limit:
-            context.warn(f"regex() stopped after {stage.limit} matches in one event; raise limit= to see more")
+            context.warn(
+                f"regex() stopped after {stage.limit} matches in one event;"
+                " raise limit= to see more"
+            )
             return
         copy = row.copy()
         copy.update(stage.regex.fields(match))

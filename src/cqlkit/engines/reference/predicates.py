@@ -23,7 +23,10 @@ _ORDERING = {
 
 
 def matches(predicate: nodes.Predicate, event: Row) -> bool:
-    """Return True when ``event`` passes ``predicate``. Every field test fails on a missing field."""
+    """Return True when ``event`` passes ``predicate``.
+
+    Every field test fails on a missing field; ``f != v`` is a negation, so it passes.
+    """
     if isinstance(predicate, nodes.Everything):
         return True
     if isinstance(predicate, nodes.AllOf):
@@ -54,7 +57,9 @@ def _field_test(predicate: nodes.Predicate, event: Row) -> bool:
     if isinstance(predicate, nodes.NumericCompare):
         number = to_number(event.get(predicate.field))
         return number is not None and _ORDERING[predicate.op](number, predicate.number)
-    raise ExecutionError(f"the reference engine cannot evaluate {type(predicate).__name__}", span=predicate.span)
+    raise ExecutionError(
+        f"the reference engine cannot evaluate {type(predicate).__name__}", span=predicate.span
+    )
 
 
 def equals_text(value: str, expected: str) -> bool:
@@ -106,7 +111,8 @@ def _in(call: nodes.BoundCall, event: Mapping[str, str]) -> bool:
     values = call.get("values")
     assert isinstance(values, tuple)
     return any(
-        glob_matches(str(candidate), value, ignore_case) if "*" in str(candidate) or ignore_case
+        glob_matches(str(candidate), value, ignore_case)
+        if "*" in str(candidate) or ignore_case
         else equals_text(value, str(candidate))
         for candidate in values
     )

@@ -51,10 +51,14 @@ def java_format(template: str, arguments: Sequence[str | None]) -> str | None:
     return "".join(out)
 
 
-def _convert(conversion: str, flags: str, width: str | None, precision: str | None, value: str | None) -> str:
+def _convert(
+    conversion: str, flags: str, width: str | None, precision: str | None, value: str | None
+) -> str:
     lower = conversion.lower()
     if lower == "t":
-        raise UnsupportedFeatureError("format(%t)", "format() date/time conversions (%t) are not supported yet")
+        raise UnsupportedFeatureError(
+            "format(%t)", "format() date/time conversions (%t) are not supported yet"
+        )
     if lower in "sbc":
         text = _text(lower, value)
         if precision is not None:

@@ -35,7 +35,7 @@ class Row(dict[str, str]):
             time = to_number(event.get("@ingesttimestamp"))
         return cls(event, event if keep_origin else None, time)
 
-    def copy(self) -> Row:  # type: ignore[override]
+    def copy(self) -> Row:
         """Return a shallow copy that keeps the same origin and time."""
         return Row(self, self.origin, self.time)
 
