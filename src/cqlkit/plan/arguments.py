@@ -66,11 +66,24 @@ def bind_call(
 def _check_regex_argument(
     planner: Planner, spec: FunctionSpec, arguments: dict[str, ArgumentValue], call: ast.Call
 ) -> None:
-    """Validate the regex of regex() and replace() now, not when the query runs."""
+    """Translate the regex of regex() and replace() now, so that a bad pattern is a
+    check error and engines receive the compiled regex in place of the text."""
     pattern = arguments.get("regex")
-    if spec.name in ("regex", "replace") and isinstance(pattern, str):
-        flags = arguments.get("flags")
-        planner.context.regex(pattern, flags if isinstance(flags, str) else "", call.span)
+    if spec.name not in ("regex", "replace") or not isinstance(pattern, str):
+        return
+    flags = arguments.get("flags")
+    flags = flags if isinstance(flags, str) else ""
+    if "g" in flags:
+        planner.context.error(
+            "invalid-argument",
+            f"{spec.name}() does not accept the flag g",
+            call.span,
+            hint="use repeat=true to get one event per match" if spec.name == "regex" else None,
+        )
+        flags = flags.replace("g", "")
+    compiled = planner.context.regex(pattern, flags, call.span)
+    if compiled is not None:
+        arguments["regex"] = compiled
 
 
 def _unknown_function(planner: Planner, call: ast.Call) -> None:

@@ -13,6 +13,7 @@ from cqlkit.errors import SemanticError
 from cqlkit.language import ast
 from cqlkit.language.diagnostics import Diagnostic
 from cqlkit.language.parser import parse
+from cqlkit.language.regexes import LogScaleRegex
 from cqlkit.plan import nodes
 from cqlkit.plan.arguments import bind_call, time_field
 from cqlkit.plan.context import PlanContext
@@ -181,11 +182,9 @@ class Planner:
         return [nodes.Apply(call.span, bound)]
 
     def _regex_stage(self, bound: nodes.BoundCall) -> nodes.Stage:
-        regex = bound.get("regex")
-        assert isinstance(regex, str)
-        flags = bound.get("flags")
-        compiled = self.context.regex(regex, str(flags or ""), bound.span)
-        if compiled is None:
+        compiled = bound.get("regex")
+        if not isinstance(compiled, LogScaleRegex):
+            # The translation failed and binding recorded the error.
             return nodes.Filter(bound.span, nodes.Everything(bound.span))
         field = bound.get("field")
         limit = bound.get("limit")

@@ -9,7 +9,7 @@ from cqlkit.engines.reference.globs import compile_glob, glob_matches
 from cqlkit.engines.reference.row import Row
 from cqlkit.engines.reference.values import to_number
 from cqlkit.errors import ExecutionError
-from cqlkit.language.regexes import LogScaleRegex, translate
+from cqlkit.language.regexes import LogScaleRegex
 from cqlkit.plan import nodes
 
 # Free text does not search these, nor tag fields (names starting with #).
@@ -143,8 +143,12 @@ def _test(call: nodes.BoundCall, event: Row) -> bool:
 
 def call_regex(call: nodes.BoundCall) -> LogScaleRegex:
     """Return the compiled regex of a regex() or replace() call."""
-    flags = call.get("flags")
-    return translate(str(call.get("regex")), flags if isinstance(flags, str) else "")
+    regex = call.get("regex")
+    if not isinstance(regex, LogScaleRegex):
+        raise ExecutionError(
+            f"{call.name}() reached the engine without a compiled regex", span=call.span
+        )
+    return regex
 
 
 def _regex(call: nodes.BoundCall, event: Row) -> bool:
