@@ -41,7 +41,7 @@ class CqlError(Exception):
 
 
 class LexError(CqlError):
-    """The query text holds a character sequence that is not a token."""
+    """The query text contains a character sequence that is not a token."""
 
     kind = "syntax"
 

@@ -1,4 +1,4 @@
-"""What the CLI commands do, apart from parsing their options."""
+"""Implementations of the CLI commands, apart from option parsing."""
 
 from __future__ import annotations
 

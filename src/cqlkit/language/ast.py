@@ -1,6 +1,6 @@
 """Syntax tree of a CQL query. Every node carries the span of its source text.
 
-The tree keeps what the text says, including mistakes the parser can recover
+The tree keeps what the text contains, including mistakes the parser can recover
 from (such as ``= ~/regex/`` inside a function call), so that ``cqlkit check``
 can report them with fixes. Meaning is assigned later, by the planner.
 """

@@ -1,6 +1,6 @@
 """A mode-driven lexer for CQL.
 
-The parser asks for one token at a time and names the mode, because the same
+The parser requests one token at a time in a given mode, because the same
 characters mean different things in filters and in expressions (see
 :class:`~cqlkit.language.tokens.Mode`).
 """
@@ -135,9 +135,11 @@ class Lexer:
         return self._token(TokenKind.BACKTICK, start, end, newline, value)
 
     def _read_quoted(self, start: int, quote: str) -> tuple[str, int]:
-        """Read a quoted text. ``\\"`` gives a quote and ``\\\\`` a backslash; any
-        other backslash pair is kept as both characters, as LogScale does, so
-        regexes written inside strings keep escapes such as ``\\S``."""
+        """Read a quoted text. ``\\"`` gives a quote and ``\\\\`` a backslash.
+
+        Any other backslash pair is kept as both characters, as LogScale does, so
+        regexes written inside strings keep escapes such as ``\\S``.
+        """
         text = self.text
         out: list[str] = []
         pos = start + 1

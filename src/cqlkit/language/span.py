@@ -29,7 +29,7 @@ def span_at(text: str, start: int, end: int) -> Span:
 
 
 def render_excerpt(text: str, span: Span) -> str:
-    """Return the query line that holds ``span`` with a run of carets under it.
+    """Return the query line that contains ``span`` with a run of carets under it.
 
     Only the first line of a multi-line span is underlined, because a caret run
     cannot point across lines.

@@ -64,7 +64,7 @@ class Token:
     """One token with its source span.
 
     ``value`` is the token's meaning: the unescaped text of a string, the
-    pattern of a regex, the name of a parameter. ``extra`` holds regex flags
+    pattern of a regex, the name of a parameter. ``extra`` contains regex flags
     or a parameter's default. ``newline_before`` records whether a line break
     separates this token from the previous one, because a newline between two
     complete steps acts as a pipe.

@@ -60,6 +60,7 @@ def bind_call(
             (name, planner.expression(node)) for name, node in given.items()
         )
     _check_regex_argument(planner, spec, arguments, call)
+    _check_rename_target(planner, spec, arguments, call)
     return BoundCall(spec, arguments, frozenset(given), call.span, call.negated)
 
 
@@ -84,6 +85,19 @@ def _check_regex_argument(
     compiled = planner.context.regex(pattern, flags, call.span)
     if compiled is not None:
         arguments["regex"] = compiled
+
+
+def _check_rename_target(
+    planner: Planner, spec: FunctionSpec, arguments: dict[str, ArgumentValue], call: ast.Call
+) -> None:
+    """rename() of one field needs as=new; [old, new] pairs carry their own targets."""
+    if spec.name == "rename" and isinstance(arguments.get("field"), str) and "as" not in arguments:
+        planner.context.error(
+            "missing-argument",
+            "rename() of one field needs the argument as",
+            call.span,
+            hint="write rename(old, as=new), new := rename(old) or rename(field=[[old, new]])",
+        )
 
 
 def _unknown_function(planner: Planner, call: ast.Call) -> None:
@@ -162,7 +176,7 @@ def _default(planner: Planner, parameter: Parameter) -> ArgumentValue:
 def convert(
     planner: Planner, spec: FunctionSpec | None, parameter: Parameter, node: ast.Node
 ) -> ArgumentValue:
-    """Convert one argument's syntax to the value its parameter type asks for."""
+    """Convert one argument's syntax to the value that its parameter type requires."""
     kind = parameter.type
     if kind is P.EXPRESSION:
         return planner.expression(node)
@@ -179,7 +193,10 @@ def convert(
 def _convert_list(
     planner: Planner, spec: FunctionSpec | None, parameter: Parameter, node: ast.Node
 ) -> ArgumentValue:
-    if parameter.type is P.RENAMES and isinstance(node, ast.ArrayLit):
+    if parameter.type is P.RENAMES and not isinstance(node, ast.ArrayLit):
+        # rename(old, as=new) names one field, which the engine pairs with as.
+        return planner.field_name(node)
+    if parameter.type is P.RENAMES:
         pairs = []
         for item in node.items:
             if isinstance(item, ast.ArrayLit) and len(item.items) == 2:

@@ -30,7 +30,7 @@ class PlanContext:
         self.diagnostics.append(Diagnostic("error", code, message, span, **extra))  # type: ignore[arg-type]
 
     def warn(self, code: str, message: str, span: Span | None, **extra: str | Span | None) -> None:
-        """Record a warning: the query compiles but likely does not do what it says."""
+        """Record a warning: the query compiles but probably does not do what its author meant."""
         self.diagnostics.append(Diagnostic("warning", code, message, span, **extra))  # type: ignore[arg-type]
 
     def mistake(

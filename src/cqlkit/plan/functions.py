@@ -1,6 +1,6 @@
 """The registry of CQL function signatures.
 
-One table describes every function cqlkit knows: its parameters, their types
+One table describes every function that cqlkit implements: its parameters, their types
 and defaults, the parameter whose name may be left out, and whether the
 function filters, transforms or aggregates. The parser reads it to know which
 arguments are expressions; the planner reads it to bind and check arguments.
@@ -14,7 +14,7 @@ from enum import Enum
 
 
 class FunctionKind(Enum):
-    """How a function treats the event stream."""
+    """Kind of a function: its effect on the event stream."""
 
     FILTER = "filter"  # keeps or drops each event
     TRANSFORM = "transform"  # changes each event, one in and one out
@@ -22,7 +22,7 @@ class FunctionKind(Enum):
 
 
 class ParamType(Enum):
-    """What an argument's text means."""
+    """Type of an argument: how its text is read."""
 
     FIELD = "field"  # one field name
     FIELDS = "fields"  # one field name or an array of them

@@ -84,7 +84,7 @@ calls, a :class:`Plan` (sub-pipeline), a :class:`LogScaleRegex`, or a tuple of
 @dataclass(frozen=True, slots=True)
 class BoundCall:
     """A function call whose arguments are checked and converted to their
-    types. ``arguments`` holds every parameter: given ones and defaults.
+    types. ``arguments`` contains every parameter: given ones and defaults.
     ``explicit`` names the parameters the query set itself."""
 
     spec: FunctionSpec

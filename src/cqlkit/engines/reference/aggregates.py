@@ -224,7 +224,11 @@ class Top:
         self.fields = _names(call, "field")
         self.sum_field = call.get("sum")
         self.max_field = call.get("max")
-        default = "_sum" if self.sum_field else "_max" if self.max_field else "_count"
+        default = "_count"
+        if self.sum_field:
+            default = "_sum"
+        elif self.max_field:
+            default = "_max"
         self.output = str(call.get("as") or default)
         self.limit = context.limit(call) or 10
         self.percent = bool(call.get("percent"))

@@ -9,11 +9,11 @@ from cqlkit.plan import nodes
 
 @dataclass
 class RunContext:
-    """What a run needs besides the plan and the events.
+    """Options and warnings of one run, besides the plan and the events.
 
     ``lift_default_limits`` (the CLI's ``--all``) removes the implicit
     ``tail(200)`` and the default 200-row limits of sort(), table(), head()
-    and tail(); limits written in the query still apply.
+    and tail(). Limits written in the query still apply.
     """
 
     lift_default_limits: bool = False

@@ -96,7 +96,11 @@ def _numeric(conversion: str, flags: str, precision: str | None, value: str | No
 
 
 def _integer_text(integer: int, flags: str) -> str:
-    sign = "+" if "+" in flags else (" " if " " in flags else "")
+    sign = ""
+    if "+" in flags:
+        sign = "+"
+    elif " " in flags:
+        sign = " "
     return format(integer, f"{sign}{',' if ',' in flags else ''}d")
 
 
