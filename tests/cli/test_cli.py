@@ -46,10 +46,7 @@ def test_hunt_table_shows_iso_time() -> None:
 def test_hunt_structured_formats(output_format: str) -> None:
     status, out, _ = invoke("hunt", str(WINPWNAGE), "--format", output_format)
     assert status == 0
-    if output_format == "json":
-        rows = json.loads(out)
-    else:
-        rows = list(csv.DictReader(io.StringIO(out)))
+    rows = json.loads(out) if output_format == "json" else list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == 1
     assert rows[0]["RiskScore"] == "2"
 

@@ -1,0 +1,251 @@
+"""Reading of input files and folders into events, the entry point of the sources package."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain
+from typing import IO
+
+from cqlkit.errors import SourceError
+from cqlkit.sources.aidmaster import add_computer_names, load_aidmaster
+from cqlkit.sources.containers import STREAM_ERRORS, Member, iter_members
+from cqlkit.sources.detect import (
+    SNIFF_RECORD_LIMIT,
+    check_format_name,
+    detect_record_format,
+    unknown_format_error,
+)
+from cqlkit.sources.evtxfile import evtx_event, open_evtx_records
+from cqlkit.sources.fdr import fdr_event
+from cqlkit.sources.jsonrecords import BadRecord, JsonRecord, iter_json_records
+from cqlkit.sources.logscale import logscale_event
+from cqlkit.sources.mapping import WindowsEventMapper
+from cqlkit.sources.report import InvalidRecord, ReadReport, RejectedRecord
+from cqlkit.sources.values import Event
+from cqlkit.sources.winlogbeat import winlogbeat_event
+
+Converter = Callable[[dict[str, object], str], Event]
+
+#: Record converters of the JSON formats.
+CONVERTERS: dict[str, Converter] = {
+    "fdr": fdr_event,
+    "logscale": logscale_event,
+    "winlogbeat": winlogbeat_event,
+}
+
+#: Formats whose Sysmon 1 and Security 4688 events gain Falcon ProcessRollup2 fields.
+MAPPED_FORMATS = frozenset({"winlogbeat", "evtx"})
+
+PathArgument = str | os.PathLike[str]
+JsonItem = JsonRecord | BadRecord
+
+
+def read_events(
+    paths: Sequence[PathArgument] | PathArgument,
+    *,
+    input_format: str | None = None,
+    aidmaster: PathArgument | None = None,
+    report: ReadReport | None = None,
+    strict: bool = False,
+) -> Iterator[Event]:
+    """Read events from files and folders, detecting each file's format unless one is given.
+
+    Folders are walked recursively in sorted order. Files in them whose format is not
+    recognised (a README, a CSV) are skipped and listed in ``report.skipped_files``. A given
+    ``input_format`` applies to every named file, and to every file in a folder that contains
+    JSON objects. A record that cannot be read is counted in ``report`` and skipped, unless
+    ``strict`` is set.
+
+    Raises SourceError at once for a path that does not exist, an unknown ``input_format`` or
+    an unreadable ``aidmaster`` file. Raises it while reading for a file that cannot be opened,
+    a named file of unknown format, and, with ``strict``, the first invalid record.
+    """
+    check_format_name(input_format)
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    inputs = list(_expand_paths(paths))
+    hosts = load_aidmaster(aidmaster) if aidmaster is not None else {}
+    reader = _Reader(report if report is not None else ReadReport(), input_format, hosts, strict)
+    return reader.read(inputs)
+
+
+def _expand_paths(paths: Iterable[PathArgument]) -> Iterator[tuple[str, bool]]:
+    """Yield ``(file path, named by the caller)`` for every file and every file in a folder."""
+    for path in paths:
+        name = os.fspath(path)
+        if os.path.isdir(name):
+            for found in _walk_folder(name):
+                yield found, False
+        elif os.path.exists(name):
+            yield name, True
+        else:
+            raise SourceError(
+                f"input path not found: {name}",
+                hint="pass existing files or folders; folders are read recursively",
+            )
+
+
+def _walk_folder(folder: str) -> Iterator[str]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield os.path.join(root, name)
+
+
+class _Reader:
+    """State of one read_events call: options, the report and the Windows event mapper."""
+
+    def __init__(
+        self, report: ReadReport, input_format: str | None, hosts: dict[str, str], strict: bool
+    ) -> None:
+        self.report = report
+        self.input_format = input_format
+        self.hosts = hosts
+        self.strict = strict
+        self.mapper = WindowsEventMapper()
+
+    def read(self, inputs: list[tuple[str, bool]]) -> Iterator[Event]:
+        for path, named in inputs:
+            yield from self._read_file(path, named)
+
+    def _read_file(self, path: str, named: bool) -> Iterator[Event]:
+        recognised = False
+        for member in iter_members(path):
+            events = self._member_events(member, named)
+            if events is None:
+                self.report.skipped_files.append(member.name)
+                continue
+            if not recognised:
+                self.report.files.append(path)
+                recognised = True
+            yield from events
+        if named and not recognised:
+            raise unknown_format_error(path)
+
+    def _member_events(self, member: Member, named: bool) -> Iterator[Event] | None:
+        """Return the member's events, or None when its format is not recognised."""
+        if self.input_format == "evtx" or (self.input_format is None and member.is_evtx):
+            return self._evtx_events(member)
+
+        stream = _open_member(member)
+        records = iter_json_records(stream)
+        try:
+            input_format, sniffed = self._detect_format(records, named)
+        except STREAM_ERRORS as exc:
+            stream.close()
+            raise SourceError(
+                f"cannot read {member.name}: {exc}",
+                hint="check that the file is complete and not damaged",
+            ) from exc
+        if input_format is None:
+            stream.close()
+            return None if sniffed else iter(())
+        return self._json_events(member.name, stream, input_format, chain(sniffed, records))
+
+    def _detect_format(
+        self, records: Iterator[JsonItem], named: bool
+    ) -> tuple[str | None, list[JsonItem]]:
+        """Return the format and the records read to find it, or None if no record matched.
+
+        A format given by the caller applies to any file the caller named. A file found in a
+        folder must still contain a JSON object, so a README next to the data is skipped.
+        """
+        sniffed: list[JsonItem] = []
+        for item in records:
+            sniffed.append(item)
+            if isinstance(item, JsonRecord):
+                found = self.input_format or detect_record_format(item.value)
+                if found is not None:
+                    return found, sniffed
+            if len(sniffed) >= SNIFF_RECORD_LIMIT:
+                break
+        if self.input_format is not None and (named or not sniffed):
+            return self.input_format, sniffed
+        return None, sniffed
+
+    def _json_events(
+        self, name: str, stream: IO[bytes], input_format: str, items: Iterator[JsonItem]
+    ) -> Iterator[Event]:
+        convert = CONVERTERS[input_format]
+        last_location = ""
+        with stream:
+            try:
+                for item in items:
+                    last_location = item.location
+                    if isinstance(item, BadRecord):
+                        self._reject(name, item.location, item.reason)
+                        continue
+                    try:
+                        event = convert(item.value, item.raw)
+                    except InvalidRecord as exc:
+                        self._reject(name, item.location, str(exc))
+                        continue
+                    yield self._finish(event, input_format)
+            except STREAM_ERRORS as exc:
+                # A damaged or truncated compressed stream ends the file, not the whole read.
+                location = f"after {last_location}" if last_location else "line 1"
+                self._reject(name, location, f"cannot read the rest of the file: {exc}")
+
+    def _evtx_events(self, member: Member) -> Iterator[Event]:
+        source = member.disk_path or io.BytesIO(_read_member_bytes(member))
+        try:
+            records = open_evtx_records(source)
+        except OSError as exc:
+            raise SourceError(
+                f"cannot read {member.name} as EVTX: {exc}",
+                hint="check that the file is a Windows event log (.evtx), "
+                "or choose another format with --input-format",
+            ) from exc
+        for item in records:
+            if isinstance(item, BadRecord):
+                self._reject(member.name, item.location, item.reason)
+                continue
+            location, json_text, header_time = item
+            try:
+                event = evtx_event(json_text, header_time)
+            except InvalidRecord as exc:
+                self._reject(member.name, location, str(exc))
+                continue
+            yield self._finish(event, "evtx")
+
+    def _finish(self, event: Event, input_format: str) -> Event:
+        if self.hosts and "aid" in event:
+            add_computer_names(event, self.hosts)
+        if input_format in MAPPED_FORMATS:
+            self.mapper.apply(event)
+        self.report.events_read += 1
+        return event
+
+    def _reject(self, path: str, location: str, reason: str) -> None:
+        problem = RejectedRecord(path, location, reason)
+        self.report.add_rejected(problem)
+        if self.strict:
+            raise SourceError(
+                f"invalid record at {problem}",
+                hint="fix or remove that record, or read without strict mode "
+                "to skip invalid records and count them",
+            )
+
+
+def _open_member(member: Member) -> IO[bytes]:
+    try:
+        return member.open()
+    except OSError as exc:
+        raise SourceError(
+            f"cannot open {member.name}: {exc.strerror or exc}",
+            hint="check that the file exists and is readable",
+        ) from exc
+
+
+def _read_member_bytes(member: Member) -> bytes:
+    with _open_member(member) as stream:
+        try:
+            return stream.read()
+        except STREAM_ERRORS as exc:
+            raise SourceError(
+                f"cannot read {member.name}: {exc}",
+                hint="check that the file is complete and not damaged",
+            ) from exc
