@@ -8,6 +8,7 @@ lexer. Filter precedence follows LogScale: ``not`` binds tightest, then
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from cqlkit.errors import ParseError
@@ -28,6 +29,11 @@ _FILTER_STARTS = frozenset(
     {K.WORD, K.STRING, K.REGEX, K.LPAREN, K.BANG, K.BACKTICK, K.PARAM, K.SAVED}
 )
 _NOT_FILTER_WORDS = frozenset({"and", "or", "like", "in", "case"})
+# Punctuation that an unquoted field name may contain besides letters and digits,
+# as in @timestamp, #repo and a.b[0].c. A name with other characters, such as the
+# "-" of host-name, must be quoted: "host-name"=*.
+_FIELD_NAME_PUNCTUATION = frozenset("_@#.%&\\^~")
+_INDEX_SUFFIX = re.compile(r"\[\d*\]")
 
 
 def parse(text: str) -> ast.Pipeline:
@@ -105,14 +111,17 @@ class Parser:
         start = self._peek().span
         self._match(K.PIPE)
         steps: list[ast.Node] = []
-        while self._peek().kind not in closers:
+        # The end of the query also ends a nested pipeline, so that the caller
+        # reports the missing } or ; instead of a missing |.
+        ends = closers | {K.EOF}
+        while self._peek().kind not in ends:
             steps.append(self._parse_step())
             token = self._peek()
             if token.kind is K.PIPE:
                 self._advance()
-                if self._peek().kind in closers | {K.PIPE}:
+                if self._peek().kind in ends | {K.PIPE}:
                     raise self._error("empty step after |", token.span, "remove the extra |")
-            elif token.kind not in closers and not token.newline_before:
+            elif token.kind not in ends and not token.newline_before:
                 raise self._error(f"expected | before {_describe(token)}", token.span)
         span = self._span_from(start) if steps else start
         return ast.Pipeline(span, tuple(steps))
@@ -142,7 +151,19 @@ class Parser:
     def _parse_field_name(self) -> ast.FieldName:
         token = self._advance()
         quoted = token.kind is not K.WORD
+        if not quoted:
+            self._check_unquoted_field_name(token)
         return ast.FieldName(token.span, token.value, quoted)
+
+    def _check_unquoted_field_name(self, token: Token) -> None:
+        name = _INDEX_SUFFIX.sub("", token.text)
+        for char in name:
+            if not (char.isalnum() or char in _FIELD_NAME_PUNCTUATION or ord(char) > 0xA0):
+                raise self._error(
+                    f"the field name {token.text} contains {char!r} and must be quoted",
+                    token.span,
+                    f'write "{token.text}"',
+                )
 
     def _parse_case(self) -> ast.CaseStatement:
         start = self._advance().span

@@ -90,7 +90,8 @@ def _check_regex_argument(
 def _check_rename_target(
     planner: Planner, spec: FunctionSpec, arguments: dict[str, ArgumentValue], call: ast.Call
 ) -> None:
-    """rename() of one field needs as=new; [old, new] pairs carry their own targets."""
+    """Record an error when rename() of one field has no as=new. Only [old, new]
+    pairs carry their own targets."""
     if spec.name == "rename" and isinstance(arguments.get("field"), str) and "as" not in arguments:
         planner.context.error(
             "missing-argument",
@@ -193,10 +194,10 @@ def convert(
 def _convert_list(
     planner: Planner, spec: FunctionSpec | None, parameter: Parameter, node: ast.Node
 ) -> ArgumentValue:
-    if parameter.type is P.RENAMES and not isinstance(node, ast.ArrayLit):
-        # rename(old, as=new) names one field, which the engine pairs with as.
-        return planner.field_name(node)
     if parameter.type is P.RENAMES:
+        if not isinstance(node, ast.ArrayLit):
+            # rename(old, as=new) names one field, which the engine pairs with as.
+            return planner.field_name(node)
         pairs = []
         for item in node.items:
             if isinstance(item, ast.ArrayLit) and len(item.items) == 2:

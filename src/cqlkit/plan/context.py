@@ -52,7 +52,13 @@ class PlanContext:
         try:
             return translate(pattern, flags)
         except RegexTranslationError as exc:
-            self.error("invalid-regex", exc.description, span, hint=exc.reason)
+            diagnostic = Diagnostic(
+                "error", "invalid-regex", exc.description, span, hint=exc.reason
+            )
+            # A top-level regex literal is translated twice: once to look for named
+            # groups and once as a filter. Report its error once.
+            if diagnostic not in self.diagnostics:
+                self.diagnostics.append(diagnostic)
             return None
 
     def parameter(self, name: str, default: str | None, span: Span | None) -> str:

@@ -67,23 +67,31 @@ def check_query(
 
 
 def _check_free_text_order(context: PlanContext, tree: ast.Pipeline, plan: nodes.Plan) -> None:
-    """Free-text search is only valid before the first aggregate."""
+    """Record each free-text search that follows an aggregate, which LogScale rejects.
+    The parts of one step count in order, so ``count() foo`` is ``count() | foo``."""
     seen_aggregate = False
     for step in tree.steps:
-        if seen_aggregate:
-            for node in step.walk():
-                if isinstance(node, ast.FreeText):
-                    context.error(
-                        "free-text-after-aggregate",
-                        "free-text search is not allowed after an aggregate function",
-                        node.span,
-                        hint="filter a field instead, for example @rawstring=/text/",
-                    )
-        for node in step.walk():
-            if isinstance(node, ast.Call):
-                spec = lookup(node.name)
-                if spec is not None and spec.kind is FunctionKind.AGGREGATE:
-                    seen_aggregate = True
+        parts = _conjuncts(step.expression) if isinstance(step, ast.FilterStep) else iter((step,))
+        for part in parts:
+            if seen_aggregate:
+                for node in part.walk():
+                    if isinstance(node, ast.FreeText):
+                        context.error(
+                            "free-text-after-aggregate",
+                            "free-text search is not allowed after an aggregate function",
+                            node.span,
+                            hint="filter a field instead, for example @rawstring=/text/",
+                        )
+            seen_aggregate = seen_aggregate or _contains_aggregate(part)
+
+
+def _contains_aggregate(node: ast.Node) -> bool:
+    for child in node.walk():
+        if isinstance(child, ast.Call):
+            spec = lookup(child.name)
+            if spec is not None and spec.kind is FunctionKind.AGGREGATE:
+                return True
+    return False
 
 
 class Planner:
@@ -250,19 +258,22 @@ class Planner:
         """Plan an expression."""
         return plan_expression(self, node)
 
-    def aggregates(self, node: ast.Node) -> tuple[nodes.BoundCall, ...] | nodes.Plan:
-        """Plan the ``function=`` argument of groupBy() and stats()."""
+    def aggregates(self, node: ast.Node) -> tuple[nodes.BoundCall | nodes.Plan, ...] | nodes.Plan:
+        """Plan the ``function=`` argument of groupBy() and stats(). An array may
+        mix aggregate calls and sub-queries: ``function=[{count() | x := _count * 2}]``."""
         if isinstance(node, ast.SubQuery):
             return self.sub_plan(node.pipeline)
         items = node.items if isinstance(node, ast.ArrayLit) else (node,)
-        calls: list[nodes.BoundCall] = []
+        calls: list[nodes.BoundCall | nodes.Plan] = []
         for item in items:
             bound = self._aggregate_item(item)
             if bound is not None:
                 calls.append(bound)
         return tuple(calls)
 
-    def _aggregate_item(self, item: ast.Node) -> nodes.BoundCall | None:
+    def _aggregate_item(self, item: ast.Node) -> nodes.BoundCall | nodes.Plan | None:
+        if isinstance(item, ast.SubQuery):
+            return self.sub_plan(item.pipeline)
         target: ast.FieldName | None = None
         if isinstance(item, ast.NamedItem):
             target, item = item.target, item.value

@@ -272,12 +272,21 @@ class Top:
 
 
 class Stats:
-    """stats(): several aggregates over the same rows, their outputs combined."""
+    """stats(): several aggregates over the same rows, their outputs combined.
+    A part may be a sub-pipeline, as in ``[count(), {sum(x) | y := _sum * 2}]``."""
 
     def __init__(
-        self, calls: tuple[nodes.BoundCall, ...], context: RunContext, runner: SubPlanRunner
+        self,
+        calls: tuple[nodes.BoundCall | nodes.Plan, ...],
+        context: RunContext,
+        runner: SubPlanRunner,
     ) -> None:
-        self.parts = [make_aggregator(call, context, runner) for call in calls]
+        self.parts: list[Aggregator] = [
+            SubPlanAggregate(call, context, runner)
+            if isinstance(call, nodes.Plan)
+            else make_aggregator(call, context, runner)
+            for call in calls
+        ]
 
     def add(self, row: Row) -> None:
         for part in self.parts:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable, Mapping
 
@@ -14,7 +15,8 @@ _ARITHMETIC: dict[str, Callable[[float, float], float]] = {
     "-": operator.sub,
     "*": operator.mul,
     "/": operator.truediv,
-    "%": operator.mod,
+    # LogScale runs on the JVM, whose % keeps the sign of the dividend (-7 % 3 is -1).
+    "%": math.fmod,
 }
 _ORDERING: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt,

@@ -15,7 +15,7 @@ class Row(dict[str, str]):
     ``@timestamp``.
     """
 
-    __slots__ = ("origin", "time")
+    __slots__ = ("origin", "seq", "time")
 
     def __init__(
         self,
@@ -26,6 +26,8 @@ class Row(dict[str, str]):
         super().__init__(fields)
         self.origin = origin
         self.time = time
+        # Input order, set by engines that pass rows between SQL and this interpreter.
+        self.seq: int | None = None
 
     @classmethod
     def from_event(cls, event: dict[str, str], keep_origin: bool) -> Row:
@@ -36,8 +38,10 @@ class Row(dict[str, str]):
         return cls(event, event if keep_origin else None, time)
 
     def copy(self) -> Row:
-        """Return a shallow copy that keeps the same origin and time."""
-        return Row(self, self.origin, self.time)
+        """Return a shallow copy that keeps the same origin, time and order."""
+        copy = Row(self, self.origin, self.time)
+        copy.seq = self.seq
+        return copy
 
     def event_time(self) -> float | None:
         """Return @timestamp if the row has it, else the time it entered with."""
