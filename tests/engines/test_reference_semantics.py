@@ -1001,3 +1001,13 @@ def test_query_parameter(
 ) -> None:
     events = make_events({"a": "1"}, {"a": "2"}, {"@rawstring": "hello"})
     assert kept_ids(query, events, parameters=parameters) == expected
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [("-7 % 3", "-1"), ("7 % -3", "1"), ("7.5 % 2", "1.5"), ("1 % 0", None)],
+    ids=["negative-dividend", "negative-divisor", "fraction", "by-zero"],
+)
+def test_remainder_follows_jvm(expression: str, expected: str | None) -> None:
+    rows = run(f"x := {expression}", [{"@timestamp": "1"}])
+    assert rows[0].get("x") == expected
