@@ -1,14 +1,16 @@
-"""Character-level translation of LogScale regexes: escapes, predefined classes and
+"""Character-level reading of LogScale regexes: escapes, predefined classes and
 bracketed character classes.
 
-The output is pattern text for the ``regex`` package in V0 mode. Literal punctuation,
-spaces and control characters are always escaped, so no translated class can trigger the
-set operations or nested-set warnings of the ``regex`` package.
+Classes are read into :class:`CharSet` values, which each dialect renders in its own
+syntax. The renderers here produce text for the ``regex`` package in V0 mode. They always
+escape literal punctuation, spaces and control characters, so no translated class can
+trigger the set operations or nested-set warnings of the ``regex`` package.
 """
 
 from __future__ import annotations
 
 import string
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from cqlkit.errors import RegexTranslationError
@@ -50,21 +52,35 @@ _CONSTRUCT_OPENERS = {"p": "{", "P": "{", "N": "{", "k": "<", "u": "{", "b": "{"
 
 
 @dataclass(frozen=True)
-class PredefinedClass:
-    """A predefined class such as ``\\d``, as the ranges it contains or excludes."""
+class CharSet:
+    """The characters that one position of a pattern may match, before case folding.
 
-    ranges: Ranges
-    negated: bool
+    ``items`` keeps the members as written, one range tuple per character, range or
+    predefined class, so that a renderer can reproduce the written order.
+    """
 
-    def as_atom(self) -> str:
-        """Render the class as a bracketed class for use outside ``[...]``."""
-        prefix = "^" if self.negated else ""
-        return f"[{prefix}{render_ranges(self.ranges)}]"
+    items: tuple[Ranges, ...]
+    negated: bool = False
 
-    def as_class_items(self) -> str:
-        """Render the class as items inside another ``[...]``."""
-        ranges = complement(self.ranges) if self.negated else self.ranges
-        return render_ranges(ranges)
+    @classmethod
+    def single(cls, char: str) -> CharSet:
+        """Return the set that contains only ``char``."""
+        code = ord(char)
+        return cls((((code, code),),))
+
+    @property
+    def ranges(self) -> Ranges:
+        """The union of the items, sorted and merged, without applying ``negated``."""
+        return merge_ranges(pair for item in self.items for pair in item)
+
+    def matched_ranges(self) -> Ranges:
+        """Return the code points the set matches when case is not ignored."""
+        return complement(self.ranges) if self.negated else self.ranges
+
+    def matches(self, code: int) -> bool:
+        """Return whether the set matches code point ``code`` when case is not ignored."""
+        inside = any(low <= code <= high for low, high in self.ranges)
+        return inside != self.negated
 
 
 # LogScale's default engine defines these classes over ASCII, and its \W is [^a-zA-Z]
@@ -74,13 +90,24 @@ class PredefinedClass:
 # no Unicode letter as \W, and its \s lacks \x0B and \f. This table follows the documented
 # ASCII definitions instead.
 PREDEFINED_CLASSES = {
-    "d": PredefinedClass(_DIGITS, negated=False),
-    "D": PredefinedClass(_DIGITS, negated=True),
-    "w": PredefinedClass(_WORD, negated=False),
-    "W": PredefinedClass(_ASCII_LETTERS, negated=True),
-    "s": PredefinedClass(_SPACES, negated=False),
-    "S": PredefinedClass(_SPACES, negated=True),
+    "d": CharSet((_DIGITS,)),
+    "D": CharSet((_DIGITS,), negated=True),
+    "w": CharSet((_WORD,)),
+    "W": CharSet((_ASCII_LETTERS,), negated=True),
+    "s": CharSet((_SPACES,)),
+    "S": CharSet((_SPACES,), negated=True),
 }
+
+
+def merge_ranges(pairs: Iterable[tuple[int, int]]) -> Ranges:
+    """Sort inclusive code point ranges and merge the ones that overlap or touch."""
+    merged: list[tuple[int, int]] = []
+    for low, high in sorted(pairs):
+        if merged and low <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return tuple(merged)
 
 
 def complement(ranges: Ranges) -> Ranges:
@@ -96,19 +123,27 @@ def complement(ranges: Ranges) -> Ranges:
     return tuple(result)
 
 
-def render_ranges(ranges: Ranges) -> str:
-    """Render ranges as the items of a bracketed class."""
+def render_ranges(ranges: Ranges, escape: Callable[[str], str]) -> str:
+    """Render ranges as the items of a bracketed class, escaping each end with ``escape``."""
     items = []
     for low, high in ranges:
         if low == high:
-            items.append(escape_literal(chr(low)))
+            items.append(escape(chr(low)))
         else:
-            items.append(f"{escape_literal(chr(low))}-{escape_literal(chr(high))}")
+            items.append(f"{escape(chr(low))}-{escape(chr(high))}")
     return "".join(items)
 
 
+def python_set_text(chars: CharSet) -> str:
+    """Render a set as a bracketed class for the ``regex`` package, items in written order."""
+    prefix = "^" if chars.negated else ""
+    body = "".join(render_ranges(item, escape_literal) for item in chars.items)
+    return f"[{prefix}{body}]"
+
+
 def escape_literal(char: str) -> str:
-    """Render one character so that it matches itself inside or outside ``[...]``."""
+    """Render one character for the ``regex`` package so that it matches itself inside or
+    outside ``[...]``."""
     if char.isascii() and (char.isalnum() or char == "_"):
         return char
     if char.isascii() and char.isprintable():
@@ -232,17 +267,17 @@ def _is_hex(text: str) -> bool:
     return bool(text) and all(char in string.hexdigits for char in text)
 
 
-def translate_class(pattern: str, start: int) -> tuple[str, int]:
-    """Translate the bracketed class that opens at ``pattern[start] == "["``.
+def read_class(pattern: str, start: int) -> tuple[CharSet, int]:
+    """Read the bracketed class that opens at ``pattern[start] == "["``.
 
-    Returns the class text and the offset after its closing ``]``. As in Java and JitRex,
-    a ``]`` right after ``[`` or ``[^`` is a literal.
+    Returns the class and the offset after its closing ``]``. As in Java and JitRex, a
+    ``]`` right after ``[`` or ``[^`` is a literal.
     """
     position = start + 1
     negated = pattern.startswith("^", position)
     if negated:
         position += 1
-    items: list[str] = []
+    items: list[Ranges] = []
     first = True
     while True:
         if position >= len(pattern):
@@ -252,25 +287,24 @@ def translate_class(pattern: str, start: int) -> tuple[str, int]:
         item, position = _read_class_item(pattern, position)
         items.append(item)
         first = False
-    prefix = "^" if negated else ""
-    return f"[{prefix}{''.join(items)}]", position + 1
+    return CharSet(tuple(items), negated), position + 1
 
 
-def _read_class_item(pattern: str, position: int) -> tuple[str, int]:
+def _read_class_item(pattern: str, position: int) -> tuple[Ranges, int]:
     """Read one character, range or predefined class inside ``[...]``."""
     low, position = _read_class_member(pattern, position)
-    if isinstance(low, PredefinedClass):
-        return low.as_class_items(), position
+    if isinstance(low, CharSet):
+        return low.matched_ranges(), position
     if not _starts_range(pattern, position):
-        return escape_literal(low), position
+        return ((ord(low), ord(low)),), position
     high, end = _read_class_member(pattern, position + 1)
-    if isinstance(high, PredefinedClass):
+    if isinstance(high, CharSet):
         reason = "a range cannot end with a predefined class. Put '-' last to match it"
         raise RegexTranslationError("-", pattern, position, reason)
     if ord(high) < ord(low):
         reason = f"range start {low!r} is greater than range end {high!r}"
         raise RegexTranslationError("-", pattern, position, reason)
-    return f"{escape_literal(low)}-{escape_literal(high)}", end
+    return ((ord(low), ord(high)),), end
 
 
 def _starts_range(pattern: str, position: int) -> bool:
@@ -281,7 +315,7 @@ def _starts_range(pattern: str, position: int) -> bool:
     )
 
 
-def _read_class_member(pattern: str, position: int) -> tuple[str | PredefinedClass, int]:
+def _read_class_member(pattern: str, position: int) -> tuple[str | CharSet, int]:
     """Read one character or predefined class inside ``[...]``."""
     char = pattern[position]
     if char == "[":
@@ -308,7 +342,7 @@ def _nested_class_error(pattern: str, position: int) -> RegexTranslationError:
     return RegexTranslationError("[", pattern, position, reason)
 
 
-def _read_class_escape(pattern: str, position: int) -> tuple[str | PredefinedClass, int]:
+def _read_class_escape(pattern: str, position: int) -> tuple[str | CharSet, int]:
     """Read an escape inside ``[...]``."""
     if position + 1 >= len(pattern):
         raise RegexTranslationError("[", pattern, position, "character class is missing its ']'")

@@ -64,6 +64,9 @@ class LogScaleRegex:
     """(Python group name, LogScale field name) for each named group, in pattern order."""
     plain_groups: tuple[int, ...] = ()
     """The Python group number of each plain ``( )`` group, which ``$1``, ``$2`` ... name."""
+    optional_groups: frozenset[str] = frozenset()
+    """The Python names of named groups that a successful match may leave unset: groups in
+    an alternative, under a quantifier with minimum 0, or in a negative lookahead."""
     _compiled: Any = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -163,20 +166,24 @@ def translate(pattern: str, flags: str = "") -> LogScaleRegex:
     >>> user.fields(user.search("Bob@example.com"))
     {'user.name': 'Bob'}
     """
-    initial_flags = _initial_flags(pattern, flags)
+    initial_flags = parse_flags(pattern, flags)
     translation = PatternTranslator(pattern, initial_flags).translate()
     # NOTE: JitRex lowercases an input character below U+0100 only if it is an ASCII
     # letter (JavaClassRegexStub.lowerCaseCharAt), so Latin-1 letters such as "\u00c9" may
     # match differently there. Python's IGNORECASE folds every character.
+    # NOTE: regex 2026.11.19 can apply case folding past the end of a scoped group: in
+    # (?i:b)?[^A-Za-z] the class rejects U+0130, which folds to "i", although U+0130 is no
+    # ASCII letter. The RE2 translation matches it.
     python_flags = regex.V0 | (regex.IGNORECASE if initial_flags.ignore_case else 0)
     _check_compiles(pattern, translation, python_flags)
     return LogScaleRegex(
         pattern=pattern,
         flags=flags,
-        python_pattern=translation.python_pattern,
+        python_pattern=translation.pattern,
         python_flags=python_flags,
         group_fields=translation.group_fields,
         plain_groups=translation.plain_groups,
+        optional_groups=translation.optional_groups,
     )
 
 
@@ -201,7 +208,11 @@ def _parse_replacement(text: str) -> list[tuple[str, int | None]]:
     return pieces
 
 
-def _initial_flags(pattern: str, flags: str) -> InlineFlags:
+def parse_flags(pattern: str, flags: str) -> InlineFlags:
+    """Return the matching flags that LogScale flag letters turn on at the pattern start.
+
+    Raises RegexTranslationError for an unknown letter.
+    """
     for index, letter in enumerate(flags):
         if letter not in _FLAG_LETTERS:
             reason = "unknown regex flag. LogScale accepts d, F, g, i and m"
@@ -212,7 +223,7 @@ def _initial_flags(pattern: str, flags: str) -> InlineFlags:
 def _check_compiles(pattern: str, translation: Translation, python_flags: int) -> None:
     """Compile the translation once, reporting a failure at its LogScale offset."""
     try:
-        regex.compile(translation.python_pattern, python_flags)
+        regex.compile(translation.pattern, python_flags)
     except regex.error as error:
         python_offset = error.pos if error.pos is not None else 0
         position = translation.source_offset(python_offset)
