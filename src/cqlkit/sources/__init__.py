@@ -12,15 +12,27 @@ Formats (:data:`FORMATS`):
 - ``winlogbeat``: Windows events as JSON, OTRF-flattened or Winlogbeat-nested, plain, gzip or
   in a zip.
 - ``evtx``: Windows event log files.
+- ``parquet``: Parquet files, such as the part files of a cqlkit store (see
+  :mod:`cqlkit.sources.parquet`).
 
-A JSON ``null`` becomes the text ``null``, as LogScale ``parseJson()`` does by default.
+A JSON ``null`` becomes the text ``null``, as LogScale ``parseJson()`` does by default. A
+Parquet null is no field at all.
 """
 
 from __future__ import annotations
 
 from cqlkit.sources.detect import FORMATS
-from cqlkit.sources.reader import read_events
+from cqlkit.sources.reader import InputFile, expand_paths, read_events, read_input_files
 from cqlkit.sources.report import ReadReport, RejectedRecord
 from cqlkit.sources.values import Event
 
-__all__ = ["FORMATS", "Event", "ReadReport", "RejectedRecord", "read_events"]
+__all__ = [
+    "FORMATS",
+    "Event",
+    "InputFile",
+    "ReadReport",
+    "RejectedRecord",
+    "expand_paths",
+    "read_events",
+    "read_input_files",
+]

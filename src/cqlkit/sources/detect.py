@@ -7,10 +7,13 @@ from collections.abc import Mapping
 from cqlkit.errors import SourceError
 
 #: Input formats, in the order the ``--input-format`` help lists them.
-FORMATS: tuple[str, ...] = ("fdr", "logscale", "winlogbeat", "evtx")
+FORMATS: tuple[str, ...] = ("fdr", "logscale", "winlogbeat", "evtx", "parquet")
 
 #: Formats stored as JSON, one object per line or one array of objects.
 JSON_FORMATS: tuple[str, ...] = ("fdr", "logscale", "winlogbeat")
+
+#: The four bytes that open (and close) every Parquet file.
+PARQUET_MAGIC = b"PAR1"
 
 #: Number of leading JSON lines (or array elements) examined before a file counts as unknown.
 SNIFF_RECORD_LIMIT = 100
@@ -39,6 +42,23 @@ def detect_record_format(record: Mapping[str, object]) -> str | None:
 def is_evtx_name(name: str) -> bool:
     """Return True when a file or zip member name ends in ``.evtx`` (any case)."""
     return name.lower().endswith(".evtx")
+
+
+def is_parquet_name(name: str) -> bool:
+    """Return True when a file or zip member name ends in ``.parquet`` (any case)."""
+    return name.lower().endswith(".parquet")
+
+
+def has_parquet_magic(path: str) -> bool:
+    """Return True when the file at ``path`` starts with the Parquet magic bytes ``PAR1``.
+
+    A file that cannot be opened returns False, so the error surfaces when it is read.
+    """
+    try:
+        with open(path, "rb") as stream:
+            return stream.read(len(PARQUET_MAGIC)) == PARQUET_MAGIC
+    except OSError:
+        return False
 
 
 def check_format_name(input_format: str | None) -> None:

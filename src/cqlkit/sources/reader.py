@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import glob
 import io
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import chain
 from typing import IO
 
@@ -22,6 +24,7 @@ from cqlkit.sources.fdr import fdr_event
 from cqlkit.sources.jsonrecords import BadRecord, JsonRecord, iter_json_records
 from cqlkit.sources.logscale import logscale_event
 from cqlkit.sources.mapping import WindowsEventMapper
+from cqlkit.sources.parquet import open_parquet_records
 from cqlkit.sources.report import InvalidRecord, ReadReport, RejectedRecord
 from cqlkit.sources.values import Event
 from cqlkit.sources.winlogbeat import winlogbeat_event
@@ -42,6 +45,20 @@ PathArgument = str | os.PathLike[str]
 JsonItem = JsonRecord | BadRecord
 
 
+#: Characters that make an input path a glob pattern (``**`` matches folders recursively).
+GLOB_CHARACTERS = ("*", "?")
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """A file to read, and whether the caller named it rather than a folder or a glob."""
+
+    path: str
+    #: A named file must be of a known format. A file found in a folder or by a glob pattern is
+    #: skipped, and listed in ``ReadReport.skipped_files``, when its format is not recognised.
+    named: bool
+
+
 def read_events(
     paths: Sequence[PathArgument] | PathArgument,
     *,
@@ -50,41 +67,96 @@ def read_events(
     report: ReadReport | None = None,
     strict: bool = False,
 ) -> Iterator[Event]:
-    """Read events from files and folders, detecting each file's format unless one is given.
+    """Read events from files, folders and glob patterns, detecting each file's format.
 
-    Folders are walked recursively in sorted order. Files in them whose format is not
-    recognised (a README, a CSV) are skipped and listed in ``report.skipped_files``. A given
-    ``input_format`` applies to every named file, and to every file in a folder that contains
-    JSON objects. A record that cannot be read is counted in ``report`` and skipped, unless
-    ``strict`` is set.
+    Folders are walked recursively in sorted order. A path containing ``*`` or ``?`` that does
+    not exist as written is a glob pattern, where ``**`` also matches folders recursively. Its
+    matches are read in sorted order. Files in folders and files matched by a pattern whose
+    format is not recognised (a README, a CSV) are skipped and listed in
+    ``report.skipped_files``. A given ``input_format`` applies to every named file, and to every
+    other file that contains JSON objects. A record that cannot be read is counted in
+    ``report`` and skipped, unless ``strict`` is set.
 
-    Raises SourceError at once for a path that does not exist, an unknown ``input_format`` or
-    an unreadable ``aidmaster`` file. Raises it while reading for a file that cannot be opened,
-    a named file of unknown format, and, with ``strict``, the first invalid record.
+    Raises SourceError at once for a path that does not exist, a glob pattern that matches
+    nothing, an unknown ``input_format`` or an unreadable ``aidmaster`` file. Raises it while
+    reading for a file that cannot be opened, a named file of unknown format, and, with
+    ``strict``, the first invalid record.
     """
     check_format_name(input_format)
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
-    inputs = list(_expand_paths(paths))
+    inputs = expand_paths(paths)
+    return read_input_files(
+        inputs, input_format=input_format, aidmaster=aidmaster, report=report, strict=strict
+    )
+
+
+def read_input_files(
+    inputs: Sequence[InputFile],
+    *,
+    input_format: str | None = None,
+    aidmaster: PathArgument | None = None,
+    report: ReadReport | None = None,
+    strict: bool = False,
+) -> Iterator[Event]:
+    """Read events from files that :func:`expand_paths` listed, as :func:`read_events` does.
+
+    One reader reads every file in order, so Security 4688 events find their parent process
+    among the 4688 events of earlier files too. ``report.files`` gains each file's path just
+    before its first event is yielded.
+    """
+    check_format_name(input_format)
     hosts = load_aidmaster(aidmaster) if aidmaster is not None else {}
     reader = _Reader(report if report is not None else ReadReport(), input_format, hosts, strict)
     return reader.read(inputs)
 
 
-def _expand_paths(paths: Iterable[PathArgument]) -> Iterator[tuple[str, bool]]:
-    """Yield ``(file path, named by the caller)`` for every file and every file in a folder."""
+def expand_paths(paths: Iterable[PathArgument]) -> list[InputFile]:
+    """List every file to read: named files, files in folders and files matching patterns.
+
+    A file reached twice, for example through two overlapping patterns, is listed once.
+    Raises SourceError for a path that does not exist and a pattern that matches nothing.
+    """
+    inputs: list[InputFile] = []
+    seen: set[str] = set()
     for path in paths:
-        name = os.fspath(path)
-        if os.path.isdir(name):
-            for found in _walk_folder(name):
-                yield found, False
-        elif os.path.exists(name):
-            yield name, True
+        for found in _expand_path(os.fspath(path)):
+            if found.path not in seen:
+                seen.add(found.path)
+                inputs.append(found)
+    return inputs
+
+
+def _expand_path(name: str) -> Iterator[InputFile]:
+    if os.path.isdir(name):
+        for found in _walk_folder(name):
+            yield InputFile(found, named=False)
+    elif os.path.exists(name):
+        yield InputFile(name, named=True)
+    elif any(character in name for character in GLOB_CHARACTERS):
+        yield from _glob_files(name)
+    else:
+        raise SourceError(
+            f"input path not found: {name}",
+            hint="pass existing files or folders, or a glob pattern such as 'logs/**/*.json'; "
+            "folders are read recursively",
+        )
+
+
+def _glob_files(pattern: str) -> Iterator[InputFile]:
+    matches = sorted(glob.glob(pattern, recursive=True))
+    if not matches:
+        raise SourceError(
+            f"no file matches the glob pattern {pattern}",
+            hint="check the pattern: * and ? match within one folder name, "
+            "** matches any number of folders",
+        )
+    for match in matches:
+        if os.path.isdir(match):
+            for found in _walk_folder(match):
+                yield InputFile(found, named=False)
         else:
-            raise SourceError(
-                f"input path not found: {name}",
-                hint="pass existing files or folders; folders are read recursively",
-            )
+            yield InputFile(match, named=False)
 
 
 def _walk_folder(folder: str) -> Iterator[str]:
@@ -107,9 +179,9 @@ class _Reader:
         self.strict = strict
         self.mapper = WindowsEventMapper()
 
-    def read(self, inputs: list[tuple[str, bool]]) -> Iterator[Event]:
-        for path, named in inputs:
-            yield from self._read_file(path, named)
+    def read(self, inputs: Sequence[InputFile]) -> Iterator[Event]:
+        for found in inputs:
+            yield from self._read_file(found.path, found.named)
 
     def _read_file(self, path: str, named: bool) -> Iterator[Event]:
         recognised = False
@@ -129,6 +201,8 @@ class _Reader:
         """Return the member's events, or None when its format is not recognised."""
         if self.input_format == "evtx" or (self.input_format is None and member.is_evtx):
             return self._evtx_events(member)
+        if self.input_format == "parquet" or (self.input_format is None and member.is_parquet):
+            return self._parquet_events(member)
 
         stream = _open_member(member)
         records = iter_json_records(stream)
@@ -210,6 +284,24 @@ class _Reader:
                 self._reject(member.name, location, str(exc))
                 continue
             yield self._finish(event, "evtx")
+
+    def _parquet_events(self, member: Member) -> Iterator[Event]:
+        # NOTE: Parquet needs random access to its footer, so a Parquet member of a zip or
+        # gzip file is read into memory whole. A Parquet file on disk is read batch by batch.
+        source = member.disk_path or io.BytesIO(_read_member_bytes(member))
+        try:
+            records = open_parquet_records(source)
+        except OSError as exc:
+            raise SourceError(
+                f"cannot read {member.name} as Parquet: {exc}",
+                hint="check that the file is a complete Parquet file, "
+                "or choose another format with --input-format",
+            ) from exc
+        for item in records:
+            if isinstance(item, BadRecord):
+                self._reject(member.name, item.location, item.reason)
+                continue
+            yield self._finish(item, "parquet")
 
     def _finish(self, event: Event, input_format: str) -> Event:
         if self.hosts and "aid" in event:
