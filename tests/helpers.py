@@ -1,11 +1,18 @@
-"""Helpers shared by the language, planner and reference-engine tests."""
+"""Helpers shared by the language, planner and engine tests.
+
+:func:`run` is differential: every query it runs goes through the reference
+engine and the DuckDB engine, and the test fails if their rows differ.
+"""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 
+from cqlkit.engines.duckdb.engine import DuckDBEngine
 from cqlkit.engines.reference.context import RunContext
 from cqlkit.engines.reference.interpreter import run_plan
+from cqlkit.plan.nodes import Apply, Plan
 from cqlkit.plan.planner import check_query, plan_query
 
 
@@ -32,10 +39,55 @@ def run(
     parameters: Mapping[str, str] | None = None,
     lift_default_limits: bool = False,
 ) -> list[dict[str, str]]:
-    """Plan ``query``, run it on the reference engine and return the rows as plain dicts."""
+    """Plan ``query``, run it on the reference engine and on DuckDB, check that
+    both give the same rows, and return them as plain dicts."""
     plan = plan_query(query, lenient=lenient, parameters=parameters)
+    inputs = [dict(event) for event in events]
     context = RunContext(lift_default_limits=lift_default_limits)
-    return [dict(row) for row in run_plan(plan, [dict(event) for event in events], context)]
+    reference = [dict(row) for row in run_plan(plan, inputs, context)]
+    assert_engines_agree(plan, inputs, reference, lift_default_limits=lift_default_limits)
+    return reference
+
+
+def assert_engines_agree(
+    plan: Plan,
+    events: list[dict[str, str]],
+    reference: list[dict[str, str]],
+    *,
+    lift_default_limits: bool = False,
+) -> None:
+    """Run ``plan`` on DuckDB and compare with the reference rows: in order when
+    the query defines an order, else as multisets."""
+    (outcome,) = _duckdb().run([plan], events, lift_default_limits=lift_default_limits)
+    duckdb_rows = [dict(row) for row in outcome.rows]
+    if defines_order(plan):
+        assert duckdb_rows == reference, "DuckDB and the reference engine disagree"
+    else:
+        assert _multiset(duckdb_rows) == _multiset(reference), (
+            "DuckDB and the reference engine disagree"
+        )
+
+
+def defines_order(plan: Plan) -> bool:
+    """True when the query's rows come in an order LogScale defines: after
+    head(), tail(), sort(), table() or top(), or the implicit tail()."""
+    if plan.implicit_tail:
+        return True
+    aggregates = [
+        s.call.name
+        for s in plan.stages
+        if isinstance(s, Apply) and s.call.kind.value == "aggregate"
+    ]
+    return bool(aggregates) and aggregates[-1] in ("head", "tail", "sort", "table", "top")
+
+
+def _multiset(rows: list[dict[str, str]]) -> list[list[tuple[str, str]]]:
+    return sorted(sorted(row.items()) for row in rows)
+
+
+@functools.cache
+def _duckdb() -> DuckDBEngine:
+    return DuckDBEngine(batch_size=7)
 
 
 def kept_ids(query: str, events: Iterable[Mapping[str, str]], **options: object) -> list[str]:

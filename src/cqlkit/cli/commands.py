@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,32 +97,65 @@ def _run_jobs(
 ) -> int:
     started = time.perf_counter()
     report = ReadReport()
+    from_stdin = not paths or any(str(path) == "-" for path in paths)
+    engine = options.get("engine") or ("reference" if from_stdin else "duckdb")
     with _inputs(paths) as inputs:
-        events = list(
-            read_events(
-                inputs,
-                input_format=options["input_format"],
-                aidmaster=options["aidmaster"],
-                report=report,
-                strict=options["strict"],
-            )
+        events = read_events(
+            inputs,
+            input_format=options["input_format"],
+            aidmaster=options["aidmaster"],
+            report=report,
+            strict=options["strict"],
         )
-    results: list[tuple[str, list[Row]]] = []
-    for job in jobs:
-        context = RunContext(lift_default_limits=options["all_rows"])
-        rows = run_plan(job.plan, events, context)
-        for warning in context.warnings:
-            click.echo(f"warning: {job.name}: {warning}", err=True)
-        results.append((job.name, rows))
+        results = run_engine(engine, jobs, events, lift_default_limits=options["all_rows"])
     write_rows(results, options["output_format"], with_names=with_names)
     _print_read_problems(report)
     seconds = time.perf_counter() - started
     total_rows = sum(len(rows) for _, rows in results)
     click.echo(
         f"{plural(report.events_read, 'event')} read, {report.rejected} rejected, "
-        f"{plural(total_rows, 'row')}, {seconds:.2f} s",
+        f"{plural(total_rows, 'row')}, {seconds:.2f} s ({engine})",
         err=True,
     )
+    return 0
+
+
+def run_engine(
+    engine: str, jobs: list[Job], events: Iterable[dict[str, str]], *, lift_default_limits: bool
+) -> list[tuple[str, list[Row]]]:
+    """Run every job over ``events`` in one pass, printing warnings and notices."""
+    if engine == "duckdb":
+        from cqlkit.engines.duckdb.engine import DuckDBEngine
+
+        outcomes = DuckDBEngine().run(
+            [job.plan for job in jobs], events, lift_default_limits=lift_default_limits
+        )
+        results = []
+        for job, outcome in zip(jobs, outcomes, strict=True):
+            for notice in outcome.notices:
+                click.echo(f"notice: {job.name}: {notice}", err=True)
+            for warning in outcome.warnings:
+                click.echo(f"warning: {job.name}: {warning}", err=True)
+            results.append((job.name, outcome.rows))
+        return results
+    materialized: Iterable[dict[str, str]] = events if len(jobs) == 1 else list(events)
+    results = []
+    for job in jobs:
+        context = RunContext(lift_default_limits=lift_default_limits)
+        rows = run_plan(job.plan, materialized, context)
+        for warning in context.warnings:
+            click.echo(f"warning: {job.name}: {warning}", err=True)
+        results.append((job.name, rows))
+    return results
+
+
+def run_explain(argument: str, lenient: bool) -> int:
+    """Print the logical plan and the SQL of each engine."""
+    from cqlkit.cli.explain import explain_text
+
+    text = read_query(argument)
+    plan = plan_query(text, lenient=lenient)
+    click.echo(explain_text(plan))
     return 0
 
 

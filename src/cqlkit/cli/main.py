@@ -33,7 +33,7 @@ def _input_options(command: F) -> F:
     options = [
         click.option(
             "--input-format",
-            type=click.Choice(["fdr", "logscale", "winlogbeat", "evtx"]),
+            type=click.Choice(["fdr", "logscale", "winlogbeat", "evtx", "parquet"]),
             help="Read every input in this format instead of detecting it per file.",
         ),
         click.option(
@@ -61,6 +61,14 @@ def _input_options(command: F) -> F:
             help=(
                 "Lift the implicit 200-row limit and the default 200-row limits"
                 " of sort(), table(), head() and tail()."
+            ),
+        ),
+        click.option(
+            "--engine",
+            type=click.Choice(["duckdb", "reference"]),
+            help=(
+                "Query engine. Default: duckdb for files, reference for standard input."
+                " Both give the same rows."
             ),
         ),
         click.option("--debug", is_flag=True, help="Show tracebacks of errors."),
@@ -162,6 +170,21 @@ def check(query: str, lenient: bool, output_format: str, debug: bool) -> None:
     from cqlkit.cli.commands import run_check
 
     _guard(debug, lambda: run_check(query, lenient, output_format))
+
+
+@cli.command()
+@click.argument("query")
+@click.option(
+    "--lenient",
+    is_flag=True,
+    help="Accept the known mistakes of published queries, with a warning for each.",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
+def explain(query: str, lenient: bool, debug: bool) -> None:
+    """Print the logical plan of QUERY and the SQL that the DuckDB engine runs."""
+    from cqlkit.cli.commands import run_explain
+
+    _guard(debug, lambda: run_explain(query, lenient))
 
 
 def _guard(debug: bool, action: Callable[[], int | None]) -> None:

@@ -60,6 +60,9 @@ def bind_call(
             (name, planner.expression(node)) for name, node in given.items()
         )
     _check_regex_argument(planner, spec, arguments, call)
+    if spec.name == "wildcard" and "field" not in given:
+        # wildcard() without field= searches the event as free text does.
+        planner.uses_free_text = True
     _check_rename_target(planner, spec, arguments, call)
     return BoundCall(spec, arguments, frozenset(given), call.span, call.negated)
 

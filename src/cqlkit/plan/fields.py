@@ -19,6 +19,8 @@ ALL_FIELDS = None
 # Parameters that name output fields, not fields read.
 _OUTPUT_PARAMETERS = frozenset({"as"})
 _NARROWING = frozenset({"select", "table"})
+# Aggregates that pass whole input rows through instead of making new ones.
+_PASSING = frozenset({"head", "tail", "sort"})
 
 
 @dataclass(frozen=True)
@@ -50,14 +52,34 @@ def _collect(stages: Iterable[nodes.Stage], read: set[str]) -> bool:
             # Rows are already narrowed: later stages read what earlier ones made.
             continue
         read.update(_stage_fields(stage))
-        if isinstance(stage, nodes.Apply) and (
-            stage.call.kind is FunctionKind.AGGREGATE or stage.call.name in _NARROWING
-        ):
+        if isinstance(stage, nodes.Apply) and _narrows(stage.call):
             open_rows = False
         elif isinstance(stage, nodes.Case | nodes.Match):
             for body in _bodies(stage):
                 open_rows = _collect(body.stages, read) and open_rows
     return open_rows
+
+
+def _narrows(call: nodes.BoundCall) -> bool:
+    """True when the call's output rows hold only some fields of its input."""
+    if call.name in _NARROWING:
+        return True
+    if call.kind is not FunctionKind.AGGREGATE or call.name in _PASSING:
+        return False
+    # groupBy(f, function=tail(1)) outputs whole events, one per group.
+    return not _passes_rows(call.get("function"))
+
+
+def _passes_rows(function: object) -> bool:
+    if isinstance(function, nodes.Plan):
+        return _collect(function.stages, set())
+    if isinstance(function, tuple):
+        return any(_passes_rows(item) for item in function)
+    if isinstance(function, nodes.BoundCall):
+        return function.name in _PASSING or (
+            function.name in ("groupBy", "stats") and _passes_rows(function.get("function"))
+        )
+    return False
 
 
 def _bodies(stage: nodes.Case | nodes.Match) -> Iterator[nodes.Plan]:

@@ -1,0 +1,1 @@
+"""The DuckDB engine: the logical plan compiled to SQL and run in-process."""

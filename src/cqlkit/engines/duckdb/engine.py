@@ -1,0 +1,267 @@
+"""Execution of compiled plans on an in-process DuckDB connection.
+
+Events arrive in batches. For each plan, the row-by-row prefix runs on every
+batch as it arrives, and only what it keeps is accumulated; the rest of the
+plan (from the first aggregate on) runs once at the end. Several plans share
+one pass over the input.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+from sqlglot import exp
+
+from cqlkit.engines.duckdb.arrow import arrow_to_rows, empty_table, rows_to_arrow
+from cqlkit.engines.duckdb.macros import MACROS
+from cqlkit.engines.reference.context import RunContext
+from cqlkit.engines.reference.interpreter import run_stages
+from cqlkit.engines.reference.row import Row
+from cqlkit.engines.sql.aggregates import compile_batch_candidates
+from cqlkit.engines.sql.columns import SEQ, TIME, VALUES, Schema
+from cqlkit.engines.sql.compiler import INPUT, Segment, compile_segments, split_stages
+from cqlkit.engines.sql.stages import CompiledStage
+from cqlkit.errors import UnsupportedFeatureError
+from cqlkit.plan import nodes
+from cqlkit.plan.fields import field_use
+
+DEFAULT_BATCH_SIZE = 50_000
+DIALECT = "duckdb"
+
+
+@dataclass
+class EngineResult:
+    """Rows of one plan, with the warnings of its limits and the notices of
+    stages that ran on the reference engine."""
+
+    rows: list[Row]
+    warnings: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+class DuckDBEngine:
+    """Runs plans on an in-process DuckDB database."""
+
+    name = "duckdb"
+
+    def __init__(self, *, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+        self.batch_size = batch_size
+        self.connection = duckdb.connect()
+        for macro in MACROS:
+            self.connection.execute(macro)
+
+    def run(
+        self,
+        plans: Sequence[nodes.Plan],
+        events: Iterable[dict[str, str]],
+        *,
+        lift_default_limits: bool = False,
+    ) -> list[EngineResult]:
+        """Run every plan over ``events`` in one pass and return one result per plan."""
+        jobs = [_Job(self, plan, lift_default_limits) for plan in plans]
+        counter = itertools.count()
+        for batch in _batches(events, self.batch_size):
+            rows = []
+            for event in batch:
+                row = Row.from_event(event, keep_origin=True)
+                row.seq = next(counter)
+                rows.append(row)
+            for job in jobs:
+                job.feed(rows)
+        return [job.finish() for job in jobs]
+
+    def run_segments(
+        self,
+        segments: Sequence[Segment],
+        table: pa.Table,
+        context: RunContext,
+        first_total: int | None = None,
+        sequence: Iterator[int] | None = None,
+    ) -> pa.Table:
+        """Run segments in order over ``table`` and return the result table.
+
+        ``sequence`` numbers the rows that reference segments output, so that
+        rows one input row turned into several keep distinct, ordered SEQ values.
+        """
+        for index, segment in enumerate(segments):
+            if segment.kind == "sql":
+                table = self._run_sql(segment, table, context, first_total if index == 0 else None)
+            else:
+                table = _run_reference(segment, table, context, sequence or itertools.count())
+        return table
+
+    def _run_sql(
+        self, segment: Segment, table: pa.Table, context: RunContext, first_total: int | None
+    ) -> pa.Table:
+        connection = self.connection
+        connection.register(INPUT, table)
+        try:
+            result = connection.sql(segment.query().sql(dialect=DIALECT)).to_arrow_table()
+            self._check_limits(segment, context, first_total, table.num_rows)
+        finally:
+            connection.unregister(INPUT)
+        return result
+
+    def _check_limits(
+        self, segment: Segment, context: RunContext, first_total: int | None, input_rows: int
+    ) -> None:
+        """Warn, as the reference engine does, when a limit dropped rows."""
+        for index, compiled in enumerate(segment.compiled):
+            if compiled.limit is None:
+                continue
+            if compiled.count_select is not None:
+                total = self._count(segment, index, compiled.count_select)
+            elif index == 0:
+                total = first_total if first_total is not None else input_rows
+            else:
+                total = self._count(segment, index, None)
+            if total > compiled.limit:
+                context.warn(compiled.limit_message.format(limit=compiled.limit, total=total))
+
+    def _count(self, segment: Segment, index: int, count_select: exp.Select | None) -> int:
+        """Count what a limiting stage's warning reports: the rows of its input
+        relation, or what ``count_select`` counts over it."""
+        if count_select is None:
+            count_select = exp.select(exp.Count(this=exp.Star())).from_(
+                exp.to_identifier(_source_of(index), quoted=True)
+            )
+        query = count_select.copy()
+        for position in range(index):
+            query = query.with_(
+                exp.to_identifier(f"s{position}", quoted=True),
+                as_=segment.compiled[position].select,
+            )
+        value = self.connection.sql(query.sql(dialect=DIALECT)).fetchall()[0][0]
+        return int(value)
+
+
+def _source_of(index: int) -> str:
+    return INPUT if index == 0 else f"s{index - 1}"
+
+
+def _run_reference(
+    segment: Segment, table: pa.Table, context: RunContext, sequence: Iterator[int]
+) -> pa.Table:
+    rows = arrow_to_rows(table)
+    result = list(run_stages(segment.stages, rows, context))
+    for row in result:
+        row.seq = next(sequence)
+    schema = segment.output_schema
+    if not schema.fields:
+        # A terminal reference segment: its columns are whatever its rows hold.
+        names: dict[str, None] = {}
+        for row in result:
+            names.update(dict.fromkeys(row))
+        schema = Schema(tuple(names), (SEQ, TIME))
+    return rows_to_arrow(result, schema)
+
+
+class _Job:
+    """The state of one plan during a run."""
+
+    def __init__(self, engine: DuckDBEngine, plan: nodes.Plan, lift_default_limits: bool) -> None:
+        self.engine = engine
+        self.lift = lift_default_limits
+        self.context = RunContext(lift_default_limits=lift_default_limits)
+        self.prefix_stages, self.rest_stages = split_stages(plan, lift_default_limits)
+        use = field_use(plan)
+        self.hidden = (SEQ, TIME, VALUES) if use.free_text else (SEQ, TIME)
+        self.fixed_fields = None if use.fields is None else tuple(sorted(use.fields))
+        self.seen_fields: dict[str, None] = {}
+        self.compiled: dict[Schema, list[Segment]] = {}
+        self.kept: list[pa.Table] = []
+        self.kept_rows = 0
+        self.notices: dict[str, None] = {}
+        self.sequence = itertools.count()
+
+    def feed(self, rows: list[Row]) -> None:
+        """Run the prefix over one batch and keep its output."""
+        schema = self._batch_schema(rows)
+        segments = self._segments(schema)
+        table = rows_to_arrow(rows, schema)
+        output = self.engine.run_segments(segments, table, self.context, sequence=self.sequence)
+        self.kept_rows += output.num_rows
+        self.kept.append(self._reduce(output))
+
+    def _batch_schema(self, rows: list[Row]) -> Schema:
+        if self.fixed_fields is not None:
+            return Schema(self.fixed_fields, self.hidden)
+        for row in rows:
+            for name in row:
+                self.seen_fields.setdefault(name)
+        return Schema(tuple(self.seen_fields), self.hidden)
+
+    def _segments(self, schema: Schema) -> list[Segment]:
+        segments = self.compiled.get(schema)
+        if segments is None:
+            segments = compile_segments(self.prefix_stages, schema, self.lift)
+            self.compiled[schema] = segments
+            self.notices.update(dict.fromkeys(s.reason for s in segments if s.kind == "reference"))
+        return segments
+
+    def _reduce(self, output: pa.Table) -> pa.Table:
+        """Keep only the rows of a batch that a leading head(), tail(), sort()
+        or table() with a limit can output from the whole input."""
+        if not self.rest_stages or output.num_rows == 0:
+            return output
+        first = self.rest_stages[0]
+        if not isinstance(first, nodes.Apply):
+            return output
+        schema = _schema_of(output, self.hidden)
+        try:
+            candidates = compile_batch_candidates(
+                first.call, schema, INPUT, lift_default_limits=self.lift
+            )
+        except UnsupportedFeatureError:
+            return output
+        if candidates is None:
+            return output
+        segment = Segment("sql", (first,), schema, schema, (candidates,))
+        quiet = RunContext(lift_default_limits=self.lift)
+        return _restore_order(self.engine.run_segments([segment], output, quiet))
+
+    def finish(self) -> EngineResult:
+        """Run the rest of the plan over everything the prefix kept."""
+        middle = self._middle_table()
+        schema = _schema_of(middle, self.hidden)
+        segments = compile_segments(self.rest_stages, schema, self.lift)
+        self.notices.update(dict.fromkeys(s.reason for s in segments if s.kind == "reference"))
+        final = self.engine.run_segments(
+            segments, middle, self.context, first_total=self.kept_rows, sequence=self.sequence
+        )
+        rows = arrow_to_rows(_restore_order(final))
+        for row in rows:
+            row.origin = None
+        return EngineResult(rows, list(self.context.warnings), list(self.notices))
+
+    def _middle_table(self) -> pa.Table:
+        if not self.kept:
+            fields = self.fixed_fields if self.fixed_fields is not None else tuple(self.seen_fields)
+            return empty_table(Schema(fields, self.hidden))
+        return pa.concat_tables(self.kept, promote_options="permissive")
+
+
+def _schema_of(table: pa.Table, hidden: tuple[str, ...]) -> Schema:
+    names = tuple(name for name in table.column_names if name not in (SEQ, TIME, VALUES))
+    present = tuple(name for name in hidden if name in table.column_names)
+    return Schema(names, present)
+
+
+def _restore_order(table: pa.Table) -> pa.Table:
+    """Order rows by the hidden sequence column, which every stage keeps in output order."""
+    if SEQ not in table.column_names or table.num_rows == 0:
+        return table
+    return table.sort_by([(SEQ, "ascending")])
+
+
+def _batches(events: Iterable[dict[str, str]], size: int) -> Iterator[list[dict[str, str]]]:
+    iterator = iter(events)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+__all__ = ["CompiledStage", "DuckDBEngine", "EngineResult"]
