@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,8 +18,11 @@ from cqlkit.engines.reference.interpreter import run_plan
 from cqlkit.engines.reference.row import Row
 from cqlkit.errors import CqlError
 from cqlkit.plan.nodes import Plan
+
+if TYPE_CHECKING:
+    from cqlkit.sources.prefilter import LineFilter
 from cqlkit.plan.planner import check_query, plan_query
-from cqlkit.sources import ReadReport, read_events
+from cqlkit.sources import ReadReport, raw_line_field, read_events
 
 MAX_PROBLEMS_SHOWN = 5
 
@@ -97,6 +100,28 @@ def _run_jobs(
 ) -> int:
     started = time.perf_counter()
     report = ReadReport()
+    if options.get("store") is not None:
+        if paths:
+            raise click.UsageError("give either input paths or --store, not both")
+        results, engine, summary = _run_on_store(jobs, options)
+    else:
+        if options.get("start") or options.get("end"):
+            raise click.UsageError(
+                "--start and --end select events of a store; use them with --store"
+            )
+        results, engine = _run_on_files(jobs, paths, options, report)
+        summary = f"{plural(report.events_read, 'event')} read, {report.rejected} rejected"
+    write_rows(results, options["output_format"], with_names=with_names)
+    _print_read_problems(report)
+    seconds = time.perf_counter() - started
+    total_rows = sum(len(rows) for _, rows in results)
+    click.echo(f"{summary}, {plural(total_rows, 'row')}, {seconds:.2f} s ({engine})", err=True)
+    return 0
+
+
+def _run_on_files(
+    jobs: list[Job], paths: Sequence[Path], options: dict[str, Any], report: ReadReport
+) -> tuple[list[tuple[str, list[Row]]], str]:
     from_stdin = not paths or any(str(path) == "-" for path in paths)
     engine = options.get("engine") or ("reference" if from_stdin else "duckdb")
     with _inputs(paths) as inputs:
@@ -106,18 +131,83 @@ def _run_jobs(
             aidmaster=options["aidmaster"],
             report=report,
             strict=options["strict"],
+            line_filter=_line_filter(jobs, aidmaster=options["aidmaster"] is not None),
         )
-        results = run_engine(engine, jobs, events, lift_default_limits=options["all_rows"])
-    write_rows(results, options["output_format"], with_names=with_names)
-    _print_read_problems(report)
-    seconds = time.perf_counter() - started
-    total_rows = sum(len(rows) for _, rows in results)
-    click.echo(
-        f"{plural(report.events_read, 'event')} read, {report.rejected} rejected, "
-        f"{plural(total_rows, 'row')}, {seconds:.2f} s ({engine})",
-        err=True,
+        return run_engine(engine, jobs, events, lift_default_limits=options["all_rows"]), engine
+
+
+def _line_filter(jobs: list[Job], *, aidmaster: bool) -> LineFilter | None:
+    """Build a prefilter of raw lines when every query needs a literal; None otherwise."""
+    from cqlkit.plan.requirements import required_literals
+
+    requirements = []
+    for job in jobs:
+        requirement = required_literals(
+            job.plan, searchable=lambda field: raw_line_field(field, aidmaster=aidmaster)
+        )
+        if requirement is None:
+            return None
+        requirements.append(requirement)
+    if not requirements:
+        return None
+    from cqlkit.sources.prefilter import LineFilter
+
+    return LineFilter(requirements)
+
+
+def _run_on_store(
+    jobs: list[Job], options: dict[str, Any]
+) -> tuple[list[tuple[str, list[Row]]], str, str]:
+    from cqlkit.plan.requirements import required_event_types
+    from cqlkit.store import select_files
+    from cqlkit.timeranges import parse_time
+
+    if options.get("engine") == "reference":
+        raise click.UsageError("--store runs on the duckdb engine; drop --engine reference")
+    now_ms = int(time.time() * 1000)
+    start = _time_option(parse_time, options.get("start"), now_ms, "--start")
+    end = _time_option(parse_time, options.get("end"), now_ms, "--end")
+    types: set[str] | None = set()
+    for job in jobs:
+        required = required_event_types(job.plan)
+        if required is None or types is None:
+            types = None
+        else:
+            types |= required
+    selection = select_files(
+        options["store"],
+        start_ms=start,
+        end_ms=end,
+        event_types=None if types is None else frozenset(types),
     )
-    return 0
+    plans = [_time_bounded(job.plan, start, end) for job in jobs]
+    from cqlkit.engines.duckdb.engine import DuckDBEngine
+
+    outcomes = DuckDBEngine().run_store(
+        plans,
+        [str(path) for path in selection.files],
+        selection.columns,
+        lift_default_limits=options["all_rows"],
+    )
+    results = _report_outcomes(jobs, outcomes)
+    summary = f"{selection.total - selection.pruned} of {plural(selection.total, 'part file')} read"
+    return results, "duckdb", summary
+
+
+def _time_option(parse: Any, text: str | None, now_ms: int, name: str) -> int | None:
+    if text is None:
+        return None
+    try:
+        return int(parse(text, now_ms))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=name) from exc
+
+
+def _time_bounded(plan: Plan, start: int | None, end: int | None) -> Plan:
+    """Add the time range to the plan as a filter, because pruning works on whole files."""
+    from cqlkit.plan.timerange import with_time_range
+
+    return with_time_range(plan, start, end)
 
 
 def run_engine(
@@ -130,14 +220,7 @@ def run_engine(
         outcomes = DuckDBEngine().run(
             [job.plan for job in jobs], events, lift_default_limits=lift_default_limits
         )
-        results = []
-        for job, outcome in zip(jobs, outcomes, strict=True):
-            for notice in outcome.notices:
-                click.echo(f"notice: {job.name}: {notice}", err=True)
-            for warning in outcome.warnings:
-                click.echo(f"warning: {job.name}: {warning}", err=True)
-            results.append((job.name, outcome.rows))
-        return results
+        return _report_outcomes(jobs, outcomes)
     materialized: Iterable[dict[str, str]] = events if len(jobs) == 1 else list(events)
     results = []
     for job in jobs:
@@ -147,6 +230,42 @@ def run_engine(
             click.echo(f"warning: {job.name}: {warning}", err=True)
         results.append((job.name, rows))
     return results
+
+
+def _report_outcomes(jobs: list[Job], outcomes: Sequence[Any]) -> list[tuple[str, list[Row]]]:
+    """Print each job's notices and warnings and return its rows."""
+    results = []
+    for job, outcome in zip(jobs, outcomes, strict=True):
+        for notice in outcome.notices:
+            click.echo(f"notice: {job.name}: {notice}", err=True)
+        for warning in outcome.warnings:
+            click.echo(f"warning: {job.name}: {warning}", err=True)
+        results.append((job.name, outcome.rows))
+    return results
+
+
+def run_ingest(
+    paths: Sequence[Path], store: Path, input_format: str | None, aidmaster: Path | None
+) -> int:
+    """Ingest files into a store and print what was added."""
+    from cqlkit.store import ingest
+
+    report = ReadReport()
+    result = ingest(
+        list(paths), store, input_format=input_format, aidmaster=aidmaster, report=report
+    )
+    for skipped in result.skipped:
+        click.echo(
+            f"skipped {skipped.path}: already in the store as {skipped.stored_path}", err=True
+        )
+    _print_read_problems(report)
+    click.echo(
+        f"{plural(result.events, 'event')} from {plural(len(result.inputs), 'new file')} "
+        f"added to {store} in {plural(len(result.parts), 'part file')}, "
+        f"{result.rejected} rejected, {result.seconds:.2f} s",
+        err=True,
+    )
+    return 0
 
 
 def run_explain(argument: str, lenient: bool) -> int:

@@ -29,6 +29,32 @@ EXIT_INPUT_ERROR = 4
 OUTPUT_FORMATS = ("table", "ndjson", "json", "csv")
 
 
+def _store_options(command: F) -> F:
+    options = [
+        click.option(
+            "--store",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Query a store that cqlkit ingest wrote, instead of files.",
+        ),
+        click.option(
+            "--start",
+            metavar="TIME",
+            help=(
+                "With --store: only events at or after TIME"
+                " (relative such as 7d or 24h, ISO 8601, or epoch ms)."
+            ),
+        ),
+        click.option(
+            "--end",
+            metavar="TIME",
+            help="With --store: only events before TIME (same forms as --start).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 def _input_options(command: F) -> F:
     options = [
         click.option(
@@ -85,7 +111,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--detection",
     "detection_ids",
@@ -105,6 +131,7 @@ def cli() -> None:
     help="Accept the known mistakes of published queries, with a warning for each.",
 )
 @_input_options
+@_store_options
 def hunt(
     paths: tuple[Path, ...],
     detection_ids: tuple[str, ...],
@@ -112,7 +139,7 @@ def hunt(
     lenient: bool,
     **options: Any,
 ) -> None:
-    """Run the detections of the catalog over telemetry files and folders."""
+    """Run the detections of the catalog over telemetry files, folders and globs, or a store."""
     from cqlkit.cli.commands import run_hunt
 
     _guard(options["debug"], lambda: run_hunt(paths, detection_ids, query_name, lenient, options))
@@ -134,6 +161,7 @@ def hunt(
     help="Value of a query parameter ?NAME (repeatable).",
 )
 @_input_options
+@_store_options
 def run(
     query: str, paths: tuple[Path, ...], lenient: bool, parameters: tuple[str, ...], **options: Any
 ) -> None:
@@ -185,6 +213,41 @@ def explain(query: str, lenient: bool, debug: bool) -> None:
     from cqlkit.cli.commands import run_explain
 
     _guard(debug, lambda: run_explain(query, lenient))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--store",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Store folder to create or add to.",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice(["fdr", "logscale", "winlogbeat", "evtx", "parquet"]),
+    help="Read every input in this format instead of detecting it per file.",
+)
+@click.option(
+    "--aidmaster",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="aid_master CSV that gives raw FDR events their ComputerName (by aid).",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
+def ingest(
+    paths: tuple[Path, ...],
+    store: Path,
+    input_format: str | None,
+    aidmaster: Path | None,
+    debug: bool,
+) -> None:
+    """Add telemetry files to a Parquet store, partitioned by day and event type.
+
+    A file already in the store (same content) is skipped, so ingesting again adds nothing.
+    """
+    from cqlkit.cli.commands import run_ingest
+
+    _guard(debug, lambda: run_ingest(paths, store, input_format, aidmaster))
 
 
 def _guard(debug: bool, action: Callable[[], int | None]) -> None:

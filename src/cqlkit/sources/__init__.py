@@ -22,7 +22,13 @@ Parquet null is no field at all.
 from __future__ import annotations
 
 from cqlkit.sources.detect import FORMATS
-from cqlkit.sources.reader import InputFile, expand_paths, read_events, read_input_files
+from cqlkit.sources.reader import (
+    InputFile,
+    expand_paths,
+    raw_line_field,
+    read_events,
+    read_input_files,
+)
 from cqlkit.sources.report import ReadReport, RejectedRecord
 from cqlkit.sources.values import Event
 
@@ -33,6 +39,7 @@ __all__ = [
     "ReadReport",
     "RejectedRecord",
     "expand_paths",
+    "raw_line_field",
     "read_events",
     "read_input_files",
 ]

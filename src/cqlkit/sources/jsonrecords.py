@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from typing import IO
@@ -10,6 +10,9 @@ from typing import IO
 import orjson
 
 _UTF8_BOM = b"\xef\xbb\xbf"
+FILTER_CHUNK_BYTES = 8 << 20
+"""Bytes read at a time when lines are prefiltered: large enough that the scan,
+not Python, sets the pace."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,19 +51,62 @@ def iter_json_records(stream: IO[bytes]) -> Iterator[JsonRecord | BadRecord]:
 
 def _line_records(lines: Iterable[bytes], first_number: int) -> Iterator[JsonRecord | BadRecord]:
     for number, line in enumerate(lines, first_number):
-        text = line.strip()
-        if not text:
+        record = _parse_line(line, number)
+        if record is not None:
+            yield record
+
+
+def _parse_line(line: bytes, number: int) -> JsonRecord | BadRecord | None:
+    """Parse one NDJSON line; None for a blank line."""
+    text = line.strip()
+    if not text:
+        return None
+    location = f"line {number}"
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        return BadRecord(location, f"invalid JSON at column {exc.colno}: {exc.msg}")
+    if isinstance(value, dict):
+        return JsonRecord(location, value, text.decode())
+    return BadRecord(location, f"expected a JSON object, got {_json_kind(value)}")
+
+
+def filtered_line_records(
+    stream: IO[bytes], first_number: int, keep_lines: Callable[[bytes], Iterable[bytes]]
+) -> Iterator[JsonRecord | BadRecord]:
+    """Yield the records of the NDJSON lines left in ``stream`` that ``keep_lines`` keeps.
+
+    The stream is read in large chunks of whole lines and only kept lines are parsed,
+    so a prefilter can skip most lines without JSON parsing. ``first_number`` is the
+    line number of the next line in the stream; locations stay exact.
+    """
+    remainder = b""
+    number = first_number
+    while data := stream.read(FILTER_CHUNK_BYTES):
+        data = remainder + data
+        cut = data.rfind(b"\n") + 1
+        if cut == 0:
+            remainder = data
             continue
-        location = f"line {number}"
-        try:
-            value = orjson.loads(text)
-        except orjson.JSONDecodeError as exc:
-            yield BadRecord(location, f"invalid JSON at column {exc.colno}: {exc.msg}")
-            continue
-        if isinstance(value, dict):
-            yield JsonRecord(location, value, text.decode())
-        else:
-            yield BadRecord(location, f"expected a JSON object, got {_json_kind(value)}")
+        chunk, remainder = data[:cut], data[cut:]
+        yield from _kept_records(chunk, number, keep_lines)
+        number += chunk.count(b"\n")
+    if remainder:
+        yield from _kept_records(remainder, number, keep_lines)
+
+
+def _kept_records(
+    chunk: bytes, first_number: int, keep_lines: Callable[[bytes], Iterable[bytes]]
+) -> Iterator[JsonRecord | BadRecord]:
+    position = 0
+    number = first_number
+    for line in keep_lines(chunk):
+        start = chunk.find(line, position)
+        number += chunk.count(b"\n", position, start)
+        position = start
+        record = _parse_line(line, number)
+        if record is not None:
+            yield record
 
 
 def _array_records(data: bytes, first_number: int) -> Iterator[JsonRecord | BadRecord]:

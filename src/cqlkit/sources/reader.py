@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from cqlkit.errors import SourceError
 from cqlkit.sources.aidmaster import add_computer_names, load_aidmaster
@@ -21,13 +21,21 @@ from cqlkit.sources.detect import (
 )
 from cqlkit.sources.evtxfile import evtx_event, open_evtx_records
 from cqlkit.sources.fdr import fdr_event
-from cqlkit.sources.jsonrecords import BadRecord, JsonRecord, iter_json_records
+from cqlkit.sources.jsonrecords import (
+    BadRecord,
+    JsonRecord,
+    filtered_line_records,
+    iter_json_records,
+)
 from cqlkit.sources.logscale import logscale_event
 from cqlkit.sources.mapping import WindowsEventMapper
 from cqlkit.sources.parquet import open_parquet_records
 from cqlkit.sources.report import InvalidRecord, ReadReport, RejectedRecord
 from cqlkit.sources.values import Event
 from cqlkit.sources.winlogbeat import winlogbeat_event
+
+if TYPE_CHECKING:
+    from cqlkit.sources.prefilter import LineFilter
 
 Converter = Callable[[dict[str, object], str], Event]
 
@@ -66,6 +74,7 @@ def read_events(
     aidmaster: PathArgument | None = None,
     report: ReadReport | None = None,
     strict: bool = False,
+    line_filter: LineFilter | None = None,
 ) -> Iterator[Event]:
     """Read events from files, folders and glob patterns, detecting each file's format.
 
@@ -87,7 +96,12 @@ def read_events(
         paths = [paths]
     inputs = expand_paths(paths)
     return read_input_files(
-        inputs, input_format=input_format, aidmaster=aidmaster, report=report, strict=strict
+        inputs,
+        input_format=input_format,
+        aidmaster=aidmaster,
+        report=report,
+        strict=strict,
+        line_filter=line_filter,
     )
 
 
@@ -98,6 +112,7 @@ def read_input_files(
     aidmaster: PathArgument | None = None,
     report: ReadReport | None = None,
     strict: bool = False,
+    line_filter: LineFilter | None = None,
 ) -> Iterator[Event]:
     """Read events from files that :func:`expand_paths` listed, as :func:`read_events` does.
 
@@ -108,7 +123,26 @@ def read_input_files(
     check_format_name(input_format)
     hosts = load_aidmaster(aidmaster) if aidmaster is not None else {}
     reader = _Reader(report if report is not None else ReadReport(), input_format, hosts, strict)
+    reader.line_filter = line_filter
     return reader.read(inputs)
+
+
+# Fields that FDR and LogScale readers compute instead of copying from the line.
+_COMPUTED_FIELDS = frozenset({"@timestamp", "@ingesttimestamp", "#type"})
+
+
+def raw_line_field(field: str | None, *, aidmaster: bool) -> bool:
+    """Tell whether the value of ``field`` (None for free text, which reads every
+    field) always appears in the raw NDJSON line of FDR and LogScale events.
+
+    A line filter may only use literals on such fields. With an aid master file,
+    ``ComputerName`` comes from that file, not from the line.
+    """
+    if field is None:
+        return not aidmaster
+    if aidmaster and field == "ComputerName":
+        return False
+    return field not in _COMPUTED_FIELDS
 
 
 def expand_paths(paths: Iterable[PathArgument]) -> list[InputFile]:
@@ -178,6 +212,7 @@ class _Reader:
         self.hosts = hosts
         self.strict = strict
         self.mapper = WindowsEventMapper()
+        self.line_filter: LineFilter | None = None
 
     def read(self, inputs: Sequence[InputFile]) -> Iterator[Event]:
         for found in inputs:
@@ -217,6 +252,10 @@ class _Reader:
         if input_format is None:
             stream.close()
             return None if sniffed else iter(())
+        if self.line_filter is not None and input_format in _FILTERABLE and _read_by_line(sniffed):
+            # The lines read to detect the format are parsed already; the rest is filtered.
+            rest = filtered_line_records(stream, _next_line(sniffed), self.line_filter.filter_chunk)
+            return self._json_events(member.name, stream, input_format, chain(sniffed, rest))
         return self._json_events(member.name, stream, input_format, chain(sniffed, records))
 
     def _detect_format(
@@ -320,6 +359,20 @@ class _Reader:
                 hint="fix or remove that record, or read without strict mode "
                 "to skip invalid records and count them",
             )
+
+
+_FILTERABLE = frozenset({"fdr", "logscale"})
+
+
+def _read_by_line(sniffed: list[JsonItem]) -> bool:
+    """True when the records come from NDJSON lines, not from one JSON array."""
+    return all(item.location.startswith("line ") for item in sniffed)
+
+
+def _next_line(sniffed: list[JsonItem]) -> int:
+    if not sniffed:
+        return 1
+    return int(sniffed[-1].location.removeprefix("line ")) + 1
 
 
 def _open_member(member: Member) -> IO[bytes]:

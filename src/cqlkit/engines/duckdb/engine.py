@@ -74,10 +74,50 @@ class DuckDBEngine:
                 job.feed(rows)
         return [job.finish() for job in jobs]
 
+    def run_store(
+        self,
+        plans: Sequence[nodes.Plan],
+        files: Sequence[str],
+        columns: Sequence[str],
+        *,
+        lift_default_limits: bool = False,
+    ) -> list[EngineResult]:
+        """Run every plan over Parquet part files of a cqlkit store.
+
+        DuckDB scans the files itself and reads only the columns the plans need.
+        A plan whose row-by-row stages all compile runs them in one query over
+        the files; other plans receive the rows in batches, as from any input.
+        """
+        jobs = [_Job(self, plan, lift_default_limits) for plan in plans]
+        if files:
+            scan = store_scan(
+                files,
+                columns,
+                _needed_columns(jobs, columns),
+                any(VALUES in j.hidden for j in jobs),
+            )
+            source = _STORE_SCAN
+            if len(jobs) > 1:
+                # Read the files once for all plans.
+                self.connection.execute(f'CREATE OR REPLACE TEMP TABLE "{_STORE_SCAN}" AS {scan}')
+            else:
+                self.connection.execute(f'CREATE OR REPLACE TEMP VIEW "{_STORE_SCAN}" AS {scan}')
+            try:
+                for job in jobs:
+                    job.feed_store(source, self._scan_schema(source))
+            finally:
+                self.connection.execute(f'DROP VIEW IF EXISTS "{_STORE_SCAN}"')
+                self.connection.execute(f'DROP TABLE IF EXISTS "{_STORE_SCAN}"')
+        return [job.finish() for job in jobs]
+
+    def _scan_schema(self, source: str) -> tuple[str, ...]:
+        described = self.connection.sql(f'SELECT * FROM "{source}" LIMIT 0').columns
+        return tuple(described)
+
     def run_segments(
         self,
         segments: Sequence[Segment],
-        table: pa.Table,
+        table: pa.Table | None,
         context: RunContext,
         first_total: int | None = None,
         sequence: Iterator[int] | None = None,
@@ -88,11 +128,21 @@ class DuckDBEngine:
         rows one input row turned into several keep distinct, ordered SEQ values.
         """
         for index, segment in enumerate(segments):
-            if segment.kind == "sql":
+            if segment.kind == "sql" and table is None:
+                # The first segment reads the relation "input" that the caller defined.
+                table = self._run_sql_on_view(segment, context)
+            elif segment.kind == "sql":
                 table = self._run_sql(segment, table, context, first_total if index == 0 else None)
             else:
+                assert table is not None, "a reference segment cannot read a SQL view"
                 table = _run_reference(segment, table, context, sequence or itertools.count())
+        assert table is not None
         return table
+
+    def _run_sql_on_view(self, segment: Segment, context: RunContext) -> pa.Table:
+        result = self.connection.sql(segment.query().sql(dialect=DIALECT)).to_arrow_table()
+        self._check_limits(segment, context, None, 0)
+        return result
 
     def _run_sql(
         self, segment: Segment, table: pa.Table, context: RunContext, first_total: int | None
@@ -187,6 +237,42 @@ class _Job:
         self.kept_rows += output.num_rows
         self.kept.append(self._reduce(output))
 
+    def feed_store(self, source: str, scan_columns: tuple[str, ...]) -> None:
+        """Run the prefix over the store relation ``source`` in one query when
+        every prefix stage compiles, else feed its rows in batches."""
+        hidden = tuple(name for name in self.hidden if name in scan_columns)
+        fields = tuple(name for name in scan_columns if name not in (SEQ, TIME, VALUES))
+        if self.fixed_fields is not None:
+            fields = tuple(name for name in fields if name in self.fixed_fields)
+        else:
+            self.seen_fields.update(dict.fromkeys(fields))
+        schema = Schema(fields, hidden)
+        segments = self._segments(schema)
+        connection = self.engine.connection
+        names = (*schema.fields, *schema.hidden)
+        projection = ", ".join(f'"{_identifier(name)}"' for name in names)
+        if all(segment.kind == "sql" for segment in segments):
+            connection.execute(
+                f'CREATE OR REPLACE TEMP VIEW "{INPUT}" AS SELECT {projection} FROM "{source}"'
+            )
+            try:
+                output = self.engine.run_segments(
+                    segments, None, self.context, sequence=self.sequence
+                )
+            finally:
+                connection.execute(f'DROP VIEW IF EXISTS "{INPUT}"')
+            self.kept_rows += output.num_rows
+            self.kept.append(self._reduce(output))
+            return
+        reader = connection.sql(f'SELECT {projection} FROM "{source}"').to_arrow_reader(
+            DEFAULT_BATCH_SIZE
+        )
+        for batch in reader:
+            table = pa.Table.from_batches([batch])
+            output = self.engine.run_segments(segments, table, self.context, sequence=self.sequence)
+            self.kept_rows += output.num_rows
+            self.kept.append(self._reduce(output))
+
     def _batch_schema(self, rows: list[Row]) -> Schema:
         if self.fixed_fields is not None:
             return Schema(self.fixed_fields, self.hidden)
@@ -243,6 +329,62 @@ class _Job:
             fields = self.fixed_fields if self.fixed_fields is not None else tuple(self.seen_fields)
             return empty_table(Schema(fields, self.hidden))
         return pa.concat_tables(self.kept, promote_options="permissive")
+
+
+_STORE_SCAN = "cqlkit_store_scan"
+# Rows of one part file get SEQ = file index * 2^32 + row number, so SEQ keeps the
+# store's order without sorting the whole input.
+_FILE_SEQ_FACTOR = 1 << 32
+# read_parquet's column of file names, named so that no event field collides with it.
+# NOTE: read_parquet's file_row_number column cannot be renamed; an event field of
+# that name would collide with it.
+_FILE_COLUMN = "__cqlkit_file"
+# Free text does not read these fields; tags (names starting with #) neither.
+_NOT_FREE_TEXT = ("@id", "@timestamp", "@ingesttimestamp", "@timestamp.nanos")
+
+
+def store_scan(
+    files: Sequence[str], columns: Sequence[str], needed: Sequence[str], free_text: bool
+) -> str:
+    """Return SQL that reads the needed columns of the part files, with the hidden columns."""
+    file_list = "[" + ", ".join(_sql_text(name) for name in files) + "]"
+    items = []
+    for name in needed:
+        if name in columns:
+            items.append(f'"{_identifier(name)}"')
+        else:
+            items.append(f'CAST(NULL AS VARCHAR) AS "{_identifier(name)}"')
+    items.append(
+        f'list_position({file_list}, filename) * {_FILE_SEQ_FACTOR} + file_row_number AS "{SEQ}"'
+    )
+    items.append(f'CAST("{TIME}" AS DOUBLE) AS "{TIME}"')
+    if free_text:
+        searched = [
+            name for name in columns if not name.startswith("#") and name not in _NOT_FREE_TEXT
+        ]
+        searched.sort(key=lambda name: name != "@rawstring")
+        values = ", ".join(f'"{_identifier(name)}"' for name in searched)
+        items.append(f'list_filter([{values}], lambda v: v IS NOT NULL) AS "{VALUES}"')
+    return (
+        f"SELECT {', '.join(items)} FROM read_parquet({file_list}, union_by_name = true, "
+        f"filename = '{_FILE_COLUMN}', file_row_number = true)"
+    )
+
+
+def _needed_columns(jobs: Sequence[_Job], columns: Sequence[str]) -> list[str]:
+    needed: dict[str, None] = {}
+    for job in jobs:
+        names = columns if job.fixed_fields is None else job.fixed_fields
+        needed.update(dict.fromkeys(names))
+    return list(needed)
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _identifier(name: str) -> str:
+    return name.replace('"', '""')
 
 
 def _schema_of(table: pa.Table, hidden: tuple[str, ...]) -> Schema:
