@@ -153,3 +153,14 @@ def test_published_query_fails_without_lenient() -> None:
     detection = find_detections(["T1218.003-cmstp"])[0]
     with pytest.raises(SemanticError):
         plan_query(detection.query("published"))
+
+
+@pytest.mark.parametrize("path", RECORDINGS, ids=[path.name for path in RECORDINGS])
+def test_duckdb_equals_reference(path: Path) -> None:
+    from cqlkit.engines.duckdb.engine import DuckDBEngine
+
+    detection = find_detections(["T1218.003-cmstp"])[0]
+    plan = plan_query(detection.query())
+    (outcome,) = DuckDBEngine().run([plan], events_of(path), lift_default_limits=True)
+    assert [dict(row) for row in outcome.rows] == rows_of(path)
+    assert outcome.notices == []
