@@ -107,6 +107,22 @@ class BoundCall:
         """Return the bound value of parameter ``name`` (None when absent)."""
         return self.arguments.get(name)
 
+    def text(self, name: str = "field") -> str:
+        """Return a text argument, such as a field name."""
+        return str(self.arguments.get(name))
+
+    def names(self, name: str) -> tuple[str, ...]:
+        """Return a list argument, such as the field names of ``fields=[...]``."""
+        value = self.arguments.get(name)
+        assert isinstance(value, tuple), f"{self.name}({name}=...) is not a list"
+        return tuple(str(item) for item in value)
+
+    def expression(self, name: str) -> Expr:
+        """Return an expression argument, such as if()'s condition."""
+        value = self.arguments.get(name)
+        assert isinstance(value, Expr), f"{self.name}({name}=...) is not an expression"
+        return value
+
 
 # --- predicates -----------------------------------------------------------------
 

@@ -12,53 +12,36 @@ from cqlkit.engines.reference.values import Value, to_text
 from cqlkit.errors import ExecutionError
 from cqlkit.plan import nodes
 
-
-def _field(call: nodes.BoundCall, name: str = "field") -> str:
-    return str(call.get(name))
-
-
-def _fields(call: nodes.BoundCall, name: str) -> tuple[str, ...]:
-    value = call.get(name)
-    assert isinstance(value, tuple)
-    return tuple(str(item) for item in value)
-
-
-def _expression(call: nodes.BoundCall, name: str) -> nodes.Expr:
-    value = call.get(name)
-    assert isinstance(value, nodes.Expr)
-    return value
-
-
 # --- functions that compute one value --------------------------------------------
 
 
 def _if(call: nodes.BoundCall, event: Row) -> Value:
-    branch = "then" if is_true(evaluate(_expression(call, "condition"), event)) else "else"
-    return evaluate(_expression(call, branch), event)
+    branch = "then" if is_true(evaluate(call.expression("condition"), event)) else "else"
+    return evaluate(call.expression(branch), event)
 
 
 def _lower(call: nodes.BoundCall, event: Row) -> Value:
-    value = event.get(_field(call))
+    value = event.get(call.text())
     return None if value is None else value.lower()
 
 
 def _upper(call: nodes.BoundCall, event: Row) -> Value:
-    value = event.get(_field(call))
+    value = event.get(call.text())
     return None if value is None else value.upper()
 
 
 def _length(call: nodes.BoundCall, event: Row) -> Value:
-    value = event.get(_field(call))
+    value = event.get(call.text())
     return None if value is None else len(value)
 
 
 def _concat(call: nodes.BoundCall, event: Row) -> Value:
-    parts = [event[name] for name in _fields(call, "field") if name in event]
+    parts = [event[name] for name in call.names("field") if name in event]
     return "".join(parts) if parts else None
 
 
 def _format(call: nodes.BoundCall, event: Row) -> Value:
-    arguments = [event.get(name) for name in _fields(call, "field")]
+    arguments = [event.get(name) for name in call.names("field")]
     return java_format(str(call.get("format")), arguments)
 
 
@@ -101,7 +84,7 @@ def call_value(call: nodes.BoundCall, event: Mapping[str, str]) -> Value:
 
 
 def _replace(call: nodes.BoundCall, event: Row) -> None:
-    field = _field(call)
+    field = call.text()
     value = event.get(field)
     if value is None:
         return
@@ -112,7 +95,7 @@ def _replace(call: nodes.BoundCall, event: Row) -> None:
 def _default(call: nodes.BoundCall, event: Row) -> None:
     value = str(call.get("value"))
     replace_empty = bool(call.get("replaceEmpty"))
-    for field in _fields(call, "field"):
+    for field in call.names("field"):
         current = event.get(field)
         if current is None or (replace_empty and current == ""):
             event[field] = value
@@ -130,12 +113,12 @@ def _rename(call: nodes.BoundCall, event: Row) -> None:
 
 
 def _drop(call: nodes.BoundCall, event: Row) -> None:
-    for field in _fields(call, "fields"):
+    for field in call.names("fields"):
         event.pop(field, None)
 
 
 def _select(call: nodes.BoundCall, event: Row) -> None:
-    keep = _fields(call, "fields")
+    keep = call.names("fields")
     selected = {name: event[name] for name in keep if name in event}
     event.clear()
     event.update(selected)

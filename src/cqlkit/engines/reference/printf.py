@@ -8,13 +8,11 @@ LogScale. Date and time conversions (``%t``) are not supported yet and raise.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from cqlkit.engines.reference.values import format_number, to_number
 from cqlkit.errors import UnsupportedFeatureError
-
-_SPEC = re.compile(r"%(?:(\d+)\$|(<))?([-#+ 0,(]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])")
+from cqlkit.plan.printf import parse_template
 
 
 class _Null(Exception):
@@ -24,30 +22,20 @@ class _Null(Exception):
 def java_format(template: str, arguments: Sequence[str | None]) -> str | None:
     """Format ``arguments`` (field values; None when missing) with ``template``."""
     out: list[str] = []
-    position = 0
-    next_index = 0
-    previous = -1
     try:
-        for spec in _SPEC.finditer(template):
-            out.append(template[position : spec.start()])
-            position = spec.end()
-            explicit, relative, flags, width, precision, conversion = spec.groups()
-            if conversion in "%n":
-                out.append("%" if conversion == "%" else "\n")
-                continue
-            if relative:
-                index = previous
-            elif explicit:
-                index = int(explicit) - 1
+        for piece in parse_template(template):
+            if isinstance(piece, str):
+                out.append(piece)
+            elif piece.literal is not None:
+                out.append(piece.literal)
             else:
-                index = next_index
-                next_index += 1
-            previous = index
-            value = arguments[index] if 0 <= index < len(arguments) else None
-            out.append(_convert(conversion, flags, width, precision, value))
+                index = piece.index
+                value = arguments[index] if 0 <= index < len(arguments) else None
+                out.append(
+                    _convert(piece.conversion, piece.flags, piece.width, piece.precision, value)
+                )
     except _Null:
         return None
-    out.append(template[position:])
     return "".join(out)
 
 

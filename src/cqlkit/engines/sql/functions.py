@@ -12,37 +12,21 @@ from cqlkit.errors import UnsupportedFeatureError
 from cqlkit.plan import nodes
 
 
-def _field(call: nodes.BoundCall, name: str = "field") -> str:
-    return str(call.get(name))
-
-
-def _fields(call: nodes.BoundCall, name: str) -> tuple[str, ...]:
-    value = call.get(name)
-    assert isinstance(value, tuple)
-    return tuple(str(item) for item in value)
-
-
-def _expression(call: nodes.BoundCall, name: str) -> nodes.Expr:
-    value = call.get(name)
-    assert isinstance(value, nodes.Expr)
-    return value
-
-
 def compile_function_value(call: nodes.BoundCall, schema: Schema) -> Typed:
     """Compile a function that computes one value, or a filter function as a boolean."""
     name = call.name
     if name == "if":
         return _if(call, schema)
     if name in ("lower", "upper"):
-        column = schema.field(_field(call))
+        column = schema.field(call.text())
         function = exp.Lower if name == "lower" else exp.Upper
         return Typed(function(this=column), "text")
     if name == "length":
-        return Typed(exp.cast(exp.Length(this=schema.field(_field(call))), "DOUBLE"), "number")
+        return Typed(exp.cast(exp.Length(this=schema.field(call.text())), "DOUBLE"), "number")
     if name == "concat":
-        return Typed(_concat([schema.field(field) for field in _fields(call, "field")]), "text")
+        return Typed(_concat([schema.field(field) for field in call.names("field")]), "text")
     if name == "format":
-        arguments = [schema.field(field) for field in _fields(call, "field")]
+        arguments = [schema.field(field) for field in call.names("field")]
         return Typed(compile_format(str(call.get("format")), arguments), "text")
     if name == "coalesce":
         return _coalesce(call, schema)
@@ -54,9 +38,9 @@ def compile_function_value(call: nodes.BoundCall, schema: Schema) -> Typed:
 
 
 def _if(call: nodes.BoundCall, schema: Schema) -> Typed:
-    condition = is_true(compile_expression(_expression(call, "condition"), schema))
-    then = as_text(compile_expression(_expression(call, "then"), schema))
-    otherwise = as_text(compile_expression(_expression(call, "else"), schema))
+    condition = is_true(compile_expression(call.expression("condition"), schema))
+    then = as_text(compile_expression(call.expression("then"), schema))
+    otherwise = as_text(compile_expression(call.expression("else"), schema))
     return Typed(exp.Case(ifs=[exp.If(this=condition, true=then)], default=otherwise), "text")
 
 

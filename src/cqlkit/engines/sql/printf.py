@@ -9,43 +9,29 @@ engine.
 
 from __future__ import annotations
 
-import re
-
 from sqlglot import exp
 
 from cqlkit.engines.sql.typed import Typed, as_number, call, is_null
 from cqlkit.errors import UnsupportedFeatureError
+from cqlkit.plan.printf import parse_template
 
-_SPEC = re.compile(r"%(?:(\d+)\$|(<))?([-#+ 0,(]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])")
 _SUPPORTED_FLAGS = frozenset("-+ 0")
 
 
 def compile_format(template: str, arguments: list[exp.Expr]) -> exp.Expr:
     """Return SQL that formats ``arguments`` (field values) like format() does."""
     pieces: list[exp.Expr] = []
-    position = 0
-    next_index = 0
-    previous = -1
-    for spec in _SPEC.finditer(template):
-        if spec.start() > position:
-            pieces.append(exp.Literal.string(template[position : spec.start()]))
-        position = spec.end()
-        explicit, relative, flags, width, precision, conversion = spec.groups()
-        if conversion in "%n":
-            pieces.append(exp.Literal.string("%" if conversion == "%" else "\n"))
-            continue
-        if relative:
-            index = previous
-        elif explicit:
-            index = int(explicit) - 1
+    for piece in parse_template(template):
+        if isinstance(piece, str):
+            pieces.append(exp.Literal.string(piece))
+        elif piece.literal is not None:
+            pieces.append(exp.Literal.string(piece.literal))
         else:
-            index = next_index
-            next_index += 1
-        previous = index
-        value = arguments[index].copy() if 0 <= index < len(arguments) else exp.null()
-        pieces.append(_conversion(conversion, flags, width, precision, value))
-    if position < len(template):
-        pieces.append(exp.Literal.string(template[position:]))
+            index = piece.index
+            value = arguments[index].copy() if 0 <= index < len(arguments) else exp.null()
+            pieces.append(
+                _conversion(piece.conversion, piece.flags, piece.width, piece.precision, value)
+            )
     if not pieces:
         return exp.Literal.string("")
     return exp.Concat(expressions=pieces) if len(pieces) > 1 else pieces[0]
