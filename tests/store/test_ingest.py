@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from cqlkit.errors import SourceError
+from cqlkit.fieldnames import ENCODED_NAMES_KEY, ENCODED_NAMES_VALUE, encode
 from cqlkit.sources import ReadReport, read_events
 from cqlkit.store import MANIFEST_NAME, TIME_COLUMN, IngestResult, ingest, load_manifest
 from cqlkit.store.layout import LOCK_NAME, day_of
@@ -82,7 +83,7 @@ def test_part_records_match_files(tmp_path: Path) -> None:
         assert part.max_time == max(times)
         assert part.bytes == path.stat().st_size
         assert part.columns == tuple(sorted({name for event in in_partition for name in event}))
-        assert table.column_names == [*part.columns, TIME_COLUMN]
+        assert table.column_names == [*(encode(name) for name in part.columns), TIME_COLUMN]
         assert part.inputs == (result.inputs[0].sha256,)
 
 
@@ -95,8 +96,9 @@ def test_part_file_schema(tmp_path: Path) -> None:
     times = pq.read_table(store / part.path, columns=[TIME_COLUMN])[TIME_COLUMN].to_pylist()
 
     assert schema.field(TIME_COLUMN).type == pa.float64()
-    assert all(schema.field(name).type == pa.string() for name in part.columns)
-    assert all(schema.field(name).nullable for name in part.columns)
+    assert all(schema.field(encode(name)).type == pa.string() for name in part.columns)
+    assert all(schema.field(encode(name)).nullable for name in part.columns)
+    assert schema.metadata[ENCODED_NAMES_KEY] == ENCODED_NAMES_VALUE
     assert parquet_file.metadata.row_group(0).column(0).compression == "ZSTD"
     assert times == sorted(times)
     assert times[0] == part.min_time

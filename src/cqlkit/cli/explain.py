@@ -8,6 +8,10 @@ from cqlkit.plan import nodes
 from cqlkit.plan.explain import format_plan
 from cqlkit.plan.fields import field_use
 
+CASE_NOTE = (
+    "-- DuckDB matches column names case-insensitively, so a column is named after its field"
+    " with each upper-case letter written as ^ and the letter: ProcessId is ^process^id"
+)
 ALL_FIELDS_NOTE = (
     "-- the query returns whole events, so every input field is read; this SQL lists none of them"
 )
@@ -23,6 +27,7 @@ def explain_text(plan: nodes.Plan) -> str:
     if use.fields is None:
         parts.append(ALL_FIELDS_NOTE)
     parts.append(f"-- input columns: {', '.join(fields) or '(none)'}")
+    parts.append(CASE_NOTE)
     parts.extend(_segments_text(compiled))
     return "\n".join(parts)
 

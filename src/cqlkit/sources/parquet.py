@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from cqlkit.fieldnames import ENCODED_NAMES_KEY, ENCODED_NAMES_VALUE, decode
 from cqlkit.sources.jsonrecords import BadRecord
 from cqlkit.sources.report import InvalidRecord
 from cqlkit.sources.values import Event, scalar_text, timestamp_to_epoch_ms
@@ -72,6 +73,8 @@ def _iter_rows(parquet_file: pq.ParquetFile) -> Iterator[Event | BadRecord]:
         )
         return
 
+    metadata = parquet_file.schema_arrow.metadata or {}
+    encoded = metadata.get(ENCODED_NAMES_KEY) == ENCODED_NAMES_VALUE
     row_number = 0
     batches = parquet_file.iter_batches(batch_size=BATCH_ROWS, columns=names)
     while True:
@@ -83,6 +86,8 @@ def _iter_rows(parquet_file: pq.ParquetFile) -> Iterator[Event | BadRecord]:
             reason = f"cannot read the rest of the file: {exc}"
             yield BadRecord(f"after row {row_number}" if row_number else "row 1", reason)
             return
+        if encoded:
+            batch = batch.rename_columns([decode(name) for name in batch.schema.names])
         for item in batch_events(batch):
             row_number += 1
             if isinstance(item, InvalidRecord):

@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from cqlkit.fieldnames import ENCODED_NAMES_KEY, ENCODED_NAMES_VALUE, encode
 from cqlkit.sources.values import Event
 from cqlkit.store.layout import (
     EVENT_TYPE_FIELD,
@@ -204,6 +205,10 @@ class PartWriter:
     def _write(self, partition: Partition, buffer: _PartitionBuffer) -> PartRecord:
         names = buffer.field_names()
         table = buffer.to_table(names)
+        # SQL engines match column names case-insensitively, so part files name their
+        # columns with encoded field names and say so in their metadata.
+        table = table.rename_columns([encode(name) for name in table.column_names])
+        table = table.replace_schema_metadata({ENCODED_NAMES_KEY: ENCODED_NAMES_VALUE})
 
         relative = f"{partition.folder()}/{part_file_name(self.run_id, len(self.parts) + 1)}"
         path = self.store_dir / relative

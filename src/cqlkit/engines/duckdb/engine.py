@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 from sqlglot import exp
 
-from cqlkit.engines.duckdb.arrow import arrow_to_rows, empty_table, rows_to_arrow
+from cqlkit.engines.duckdb.arrow import arrow_to_rows, empty_table, field_names, rows_to_arrow
 from cqlkit.engines.duckdb.macros import MACROS
 from cqlkit.engines.reference.context import RunContext
 from cqlkit.engines.reference.interpreter import run_stages
@@ -26,6 +26,7 @@ from cqlkit.engines.sql.columns import SEQ, TIME, VALUES, Schema
 from cqlkit.engines.sql.compiler import INPUT, Segment, compile_segments, split_stages
 from cqlkit.engines.sql.stages import CompiledStage
 from cqlkit.errors import UnsupportedFeatureError
+from cqlkit.fieldnames import decode, encode
 from cqlkit.plan import nodes
 from cqlkit.plan.fields import field_use
 
@@ -111,8 +112,9 @@ class DuckDBEngine:
         return [job.finish() for job in jobs]
 
     def _scan_schema(self, source: str) -> tuple[str, ...]:
+        """Return the field names of the store relation's columns, hidden ones included."""
         described = self.connection.sql(f'SELECT * FROM "{source}" LIMIT 0').columns
-        return tuple(described)
+        return tuple(decode(name) for name in described)
 
     def run_segments(
         self,
@@ -250,7 +252,7 @@ class _Job:
         segments = self._segments(schema)
         connection = self.engine.connection
         names = (*schema.fields, *schema.hidden)
-        projection = ", ".join(f'"{_identifier(name)}"' for name in names)
+        projection = ", ".join(f'"{_identifier(encode(name))}"' for name in names)
         if all(segment.kind == "sql" for segment in segments):
             connection.execute(
                 f'CREATE OR REPLACE TEMP VIEW "{INPUT}" AS SELECT {projection} FROM "{source}"'
@@ -350,20 +352,21 @@ def store_scan(
     file_list = "[" + ", ".join(_sql_text(name) for name in files) + "]"
     items = []
     for name in needed:
+        # Part files name their columns with encoded field names, as SQL does.
+        column = _identifier(encode(name))
         if name in columns:
-            items.append(f'"{_identifier(name)}"')
+            items.append(f'"{column}"')
         else:
-            items.append(f'CAST(NULL AS VARCHAR) AS "{_identifier(name)}"')
-    items.append(
-        f'list_position({file_list}, filename) * {_FILE_SEQ_FACTOR} + file_row_number AS "{SEQ}"'
-    )
+            items.append(f'CAST(NULL AS VARCHAR) AS "{column}"')
+    file_index = f'list_position({file_list}, "{_FILE_COLUMN}")'
+    items.append(f'{file_index} * {_FILE_SEQ_FACTOR} + file_row_number AS "{SEQ}"')
     items.append(f'CAST("{TIME}" AS DOUBLE) AS "{TIME}"')
     if free_text:
         searched = [
             name for name in columns if not name.startswith("#") and name not in _NOT_FREE_TEXT
         ]
         searched.sort(key=lambda name: name != "@rawstring")
-        values = ", ".join(f'"{_identifier(name)}"' for name in searched)
+        values = ", ".join(f'"{_identifier(encode(name))}"' for name in searched)
         items.append(f'list_filter([{values}], lambda v: v IS NOT NULL) AS "{VALUES}"')
     return (
         f"SELECT {', '.join(items)} FROM read_parquet({file_list}, union_by_name = true, "
@@ -388,7 +391,7 @@ def _identifier(name: str) -> str:
 
 
 def _schema_of(table: pa.Table, hidden: tuple[str, ...]) -> Schema:
-    names = tuple(name for name in table.column_names if name not in (SEQ, TIME, VALUES))
+    names = field_names(table)
     present = tuple(name for name in hidden if name in table.column_names)
     return Schema(names, present)
 

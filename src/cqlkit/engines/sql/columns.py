@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from cqlkit.fieldnames import encode
+
 SEQ = "__cqlkit_seq"
 """Input order of an event (BIGINT). Aggregate rows take the smallest seq of their
 input, so ties sort in first-seen order as in the reference engine."""
@@ -21,13 +23,17 @@ HIDDEN = (SEQ, TIME, VALUES)
 
 
 def column(name: str) -> exp.Column:
-    """Return a quoted column reference; field names may hold ``@``, ``#`` and dots."""
-    return exp.column(exp.to_identifier(name, quoted=True))
+    """Return a quoted reference to the column of field ``name``.
+
+    Field names may hold ``@``, ``#`` and dots, and differ only in case, so the
+    column name is :func:`cqlkit.fieldnames.encode` of the field name.
+    """
+    return exp.column(exp.to_identifier(encode(name), quoted=True))
 
 
 def alias(expression: exp.Expr, name: str) -> exp.Expr:
-    """Return ``expression AS "name"``."""
-    return exp.alias_(expression, exp.to_identifier(name, quoted=True))
+    """Return ``expression AS "<column of field name>"``."""
+    return exp.alias_(expression, exp.to_identifier(encode(name), quoted=True))
 
 
 def null_text() -> exp.Expr:
