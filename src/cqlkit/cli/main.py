@@ -263,6 +263,17 @@ def _guard(debug: bool, action: Callable[[], int | None]) -> None:
     sys.exit(status or 0)
 
 
+def _register_commands() -> None:
+    from cqlkit.cli.convert_command import convert
+    from cqlkit.cli.investigate_command import investigate
+
+    cli.add_command(convert)
+    cli.add_command(investigate)
+
+
+_register_commands()
+
+
 def main() -> None:
     """Entry point of the ``cqlkit`` console script."""
     cli()
