@@ -541,13 +541,6 @@ def test_word_boundary_ignores_case_flag() -> None:
     assert translate(r"\b").search("\u0345") is None
 
 
-@pytest.mark.xfail(
-    reason=(
-        "regex 2026.11.19 applies IGNORECASE from (?i:b)? to the class after it, so "
-        "[^A-Za-z] rejects U+0130, which folds to i"
-    ),
-    raises=AssertionError,
-)
 def test_scoped_ignore_case_ends_with_its_group() -> None:
     assert translate(r"(?i:b)?\W").search("\u0130") is not None
 

@@ -171,9 +171,8 @@ def translate(pattern: str, flags: str = "") -> LogScaleRegex:
     # NOTE: JitRex lowercases an input character below U+0100 only if it is an ASCII
     # letter (JavaClassRegexStub.lowerCaseCharAt), so Latin-1 letters such as "\u00c9" may
     # match differently there. Python's IGNORECASE folds every character.
-    # NOTE: regex 2026.11.19 can apply case folding past the end of a scoped group: in
-    # (?i:b)?[^A-Za-z] the class rejects U+0130, which folds to "i", although U+0130 is no
-    # ASCII letter. The RE2 translation matches it.
+    # regex 2026.11.19 and older applied case folding past the end of a scoped group, so
+    # (?i:b)?[^A-Za-z] rejected U+0130; pyproject.toml requires a release that fixed it.
     python_flags = regex.V0 | (regex.IGNORECASE if initial_flags.ignore_case else 0)
     _check_compiles(pattern, translation, python_flags)
     return LogScaleRegex(
