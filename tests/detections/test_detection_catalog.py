@@ -16,10 +16,15 @@ from sigma.rule import SigmaRule
 from sigma.validation import SigmaValidator
 from sigma.validators.core import validators as sigma_validators
 
-from cqlkit.detections import Detection
+from cqlkit.detections import Detection, apply_tuning
+from cqlkit.detections.tuning import check_filter_only
 from cqlkit.detections.vocabulary import DETECTION_ID_PATTERN
 from cqlkit.errors import CqlError
 from cqlkit.language.parser import parse
+from cqlkit.plan.planner import check_query, plan_query
+from cqlkit.testing.readme import README_FILE, readme_report
+from cqlkit.testing.render import report_markdown
+from cqlkit.testing.report import build_report
 
 # Published query texts, copied byte for byte from the public detection pages, so that a
 # change to a published.cql file shows up as a test failure.
@@ -321,3 +326,65 @@ def test_sigma_image_filter_matches_query(catalog: list[Detection]) -> None:
             if f"\\{binary}.exe" not in sigma_text:
                 offenders.append(f"{label(detection)}: Sigma rule does not mention \\{binary}.exe")
     assert_no_offenders(offenders, "Sigma rule and default query search the same image")
+
+
+def test_runnable_queries_pass_strict_check(catalog: list[Detection]) -> None:
+    """Every query that is not kept as published compiles with no error and no warning."""
+    offenders = []
+    for detection in catalog:
+        for name, text in detection.queries.items():
+            if name in detection.lenient_queries:
+                continue
+            _, diagnostics = check_query(text)
+            offenders += [
+                f"{label(detection)}: query {name}: {d.severity}[{d.code}] (expected none)"
+                for d in diagnostics
+            ]
+    assert_no_offenders(offenders, "runnable queries pass cqlkit check --strict")
+
+
+def test_lenient_queries_need_lenient(catalog: list[Detection]) -> None:
+    """A query listed in lenient_queries must really fail the strict check."""
+    offenders = []
+    for detection in catalog:
+        for name in sorted(detection.lenient_queries):
+            _, diagnostics = check_query(detection.query(name))
+            if not diagnostics:
+                offenders.append(f"{label(detection)}: query {name} has no diagnostic")
+    assert_no_offenders(offenders, "lenient_queries lists only queries LogScale rejects")
+
+
+def test_tuning_sets_are_filters_that_plan(catalog: list[Detection]) -> None:
+    offenders = []
+    for detection in catalog:
+        for name, tuning_set in detection.tuning_sets.items():
+            try:
+                check_filter_only(tuning_set, detection.id)
+                plan_query(apply_tuning(detection, detection.query(), [name]))
+            except CqlError as exc:
+                first_line = str(exc).splitlines()[0]
+                offenders.append(f"{label(detection)}: tuning set {name}: {first_line}")
+    assert_no_offenders(offenders, "tuning sets are filters that plan with the default query")
+
+
+def test_fixture_queries_have_signal_fields(catalog: list[Detection]) -> None:
+    """Detections with fixtures declare indicators and a score field for the report."""
+    offenders = []
+    for detection in catalog:
+        if detection.fixtures and not (detection.indicators and detection.score_field):
+            offenders.append(f"{label(detection)}: fixtures without indicators or score_field")
+    assert_no_offenders(offenders, "detections with fixtures declare their signal fields")
+
+
+def test_readme_report_is_current(catalog: list[Detection]) -> None:
+    """The coverage report in each README.md equals the report of the current queries."""
+    offenders = []
+    for detection in catalog:
+        if not detection.fixtures:
+            continue
+        path = detection.path / README_FILE
+        current = report_markdown(build_report(detection))
+        if readme_report(path.read_text(encoding="utf-8"), path) != current:
+            command = f"cqlkit test {detection.id} --report --update-readme"
+            offenders.append(f"{label(detection)}: README.md report is stale (run {command})")
+    assert_no_offenders(offenders, "README.md holds the current coverage report")

@@ -44,8 +44,11 @@ def read_query(argument: str) -> str:
     return argument
 
 
-def run_check(argument: str, lenient: bool, output_format: str) -> int:
-    """Check a query and print its diagnostics; return 1 on any error."""
+def run_check(argument: str, lenient: bool, output_format: str, *, strict: bool = False) -> int:
+    """Check a query and print its diagnostics; return 1 on any error, and with
+    ``strict`` on any warning too."""
+    from cqlkit.cli.test_command import check_strict_exit
+
     text = read_query(argument)
     try:
         _, diagnostics = check_query(text, lenient=lenient)
@@ -53,7 +56,10 @@ def run_check(argument: str, lenient: bool, output_format: str) -> int:
         write_check_report(text, [], output_format, syntax_error=exc)
         return 1
     write_check_report(text, diagnostics, output_format)
-    return 1 if any(d.severity == "error" for d in diagnostics) else 0
+    status = check_strict_exit(diagnostics, strict=strict)
+    if status and output_format == "text" and not any(d.severity == "error" for d in diagnostics):
+        click.echo("--strict: the warnings above count as failures")
+    return status
 
 
 def run_query(
@@ -77,14 +83,17 @@ def run_hunt(
     query_name: str | None,
     lenient: bool,
     options: dict[str, Any],
+    *,
+    tuning: Sequence[str] = (),
 ) -> int:
     """Run catalog detections over the inputs and print each one's rows."""
+    from cqlkit.detections import apply_tuning
     from cqlkit.detections.catalog import find_detections, load_catalog
 
     detections = find_detections(list(ids)) if ids else load_catalog()
     jobs = []
     for detection in detections:
-        text = detection.query(query_name)
+        text = apply_tuning(detection, detection.query(query_name), tuning)
         try:
             plan = plan_query(text, lenient=lenient)
         except CqlError as exc:

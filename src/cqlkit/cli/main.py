@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import click
 
 from cqlkit import __version__
+from cqlkit.cli.test_command import STRICT_CHECK_OPTION
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -137,6 +138,16 @@ def cli() -> None:
     is_flag=True,
     help="Accept the known mistakes of published queries, with a warning for each.",
 )
+@click.option(
+    "--tuning",
+    "tuning",
+    multiple=True,
+    metavar="NAME",
+    help=(
+        "Apply this tuning set of each detection (repeatable):"
+        " a CQL filter from its tuning/ folder."
+    ),
+)
 @_input_options
 @_store_options
 def hunt(
@@ -144,12 +155,16 @@ def hunt(
     detection_ids: tuple[str, ...],
     query_name: str | None,
     lenient: bool,
+    tuning: tuple[str, ...],
     **options: Any,
 ) -> None:
     """Run the detections of the catalog over telemetry files, folders and globs, or a store."""
     from cqlkit.cli.commands import run_hunt
 
-    _guard(options["debug"], lambda: run_hunt(paths, detection_ids, query_name, lenient, options))
+    _guard(
+        options["debug"],
+        lambda: run_hunt(paths, detection_ids, query_name, lenient, options, tuning=tuning),
+    )
 
 
 @cli.command()
@@ -196,15 +211,17 @@ def run(
     show_default=True,
     help="Report format.",
 )
+@STRICT_CHECK_OPTION
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
-def check(query: str, lenient: bool, output_format: str, debug: bool) -> None:
+def check(query: str, lenient: bool, output_format: str, strict: bool, debug: bool) -> None:
     """Check QUERY (text, or a file holding it) as LogScale's compiler would.
 
-    Prints every error and warning with a fix; exits with 1 on any error.
+    Prints every error and warning with a fix; exits with 1 on any error, and with
+    --strict on any warning too.
     """
     from cqlkit.cli.commands import run_check
 
-    _guard(debug, lambda: run_check(query, lenient, output_format))
+    _guard(debug, lambda: run_check(query, lenient, output_format, strict=strict))
 
 
 @cli.command()
@@ -266,9 +283,11 @@ def _guard(debug: bool, action: Callable[[], int | None]) -> None:
 def _register_commands() -> None:
     from cqlkit.cli.convert_command import convert
     from cqlkit.cli.investigate_command import investigate
+    from cqlkit.cli.test_command import test_command
 
     cli.add_command(convert)
     cli.add_command(investigate)
+    cli.add_command(test_command, "test")
 
 
 _register_commands()

@@ -1,7 +1,8 @@
 """Load detections from catalog folders.
 
 A detection is a folder that contains ``detection.toml`` and the query and Sigma files
-it names. :func:`load_detection` reads one folder, :func:`load_catalog` reads every
+it names, and optionally test fixtures (``fixtures/<id>/fixture.toml``) and tuning sets
+(``tuning/<name>.cql``). :func:`load_detection` reads one folder, :func:`load_catalog` reads every
 folder under a root (by default the catalog shipped with cqlkit), and
 :func:`find_detections` selects detections by id.
 """
@@ -19,7 +20,9 @@ from typing import Any
 import yaml
 
 from cqlkit.detections import vocabulary as v
+from cqlkit.detections.fixtures import Fixture, SignalFields, load_fixtures
 from cqlkit.detections.schema import DETECTION_FILE, Problem, validate_document
+from cqlkit.detections.tuning import TuningSet, load_tuning_sets
 from cqlkit.errors import CqlError
 
 BUNDLED_CATALOG = Path(__file__).parent / "catalog"
@@ -93,10 +96,22 @@ class Detection:
     """Query name to query text. The loader reads the texts from the files in ``[rule.queries]``."""
     default_query: str
     sigma_path: Path | None
+    lenient_queries: frozenset[str] = frozenset()
+    """Queries kept as published although LogScale rejects them; they plan only leniently."""
+    indicators: tuple[str, ...] = ()
+    """Output fields that are "1" when an indicator fires."""
+    score_field: str | None = None
+    """Output field that contains a row's risk score."""
+    report_queries: tuple[str, ...] = ()
+    """Queries that the coverage report compares; empty means every query a fixture names."""
+    fixtures: tuple[Fixture, ...] = field(default=(), hash=False)
+    tuning_sets: Mapping[str, TuningSet] = field(default_factory=dict, hash=False)
+    """Tuning set name to tuning set, sorted by name."""
 
     def __post_init__(self) -> None:
         # A read-only copy keeps the frozen dataclass immutable even if the caller's dict changes.
         object.__setattr__(self, "queries", MappingProxyType(dict(self.queries)))
+        object.__setattr__(self, "tuning_sets", MappingProxyType(dict(self.tuning_sets)))
         if self.default_query not in self.queries:
             raise DetectionError(
                 f"detection {self.id}: default query {self.default_query!r} is not in queries",
@@ -139,11 +154,14 @@ def load_detection(folder: Path) -> Detection:
     rule = rule if isinstance(rule, dict) else {}
     queries, query_problems = _read_queries(folder, rule.get("queries"))
     sigma_path, sigma_problems = _check_sigma(folder, rule.get("sigma"))
-    problems += query_problems + sigma_problems
+    tuning_sets, tuning_problems = load_tuning_sets(folder)
+    fixtures, fixture_problems = _load_fixtures(folder, rule, tuning_sets)
+    problems += query_problems + sigma_problems + tuning_problems + fixture_problems
 
     if problems:
         raise DetectionError(f"invalid detection in {folder}", path=folder, problems=problems)
-    return _build_detection(folder, document, queries, sigma_path)
+    detection = _build_detection(folder, document, queries, sigma_path)
+    return replace(detection, fixtures=fixtures, tuning_sets=tuning_sets)
 
 
 def load_catalog(root: Path | None = None) -> list[Detection]:
@@ -196,6 +214,25 @@ def find_detections(ids: Sequence[str], root: Path | None = None) -> list[Detect
             hint=f"known ids: {', '.join(sorted(catalog)) or 'none'}",
         )
     return [catalog[detection_id] for detection_id in dict.fromkeys(ids)]
+
+
+def _load_fixtures(
+    folder: Path, rule: Mapping[str, Any], tuning_sets: Mapping[str, TuningSet]
+) -> tuple[tuple[Fixture, ...], list[Problem]]:
+    """Load the fixtures, checked against the query names and signal fields of ``rule``."""
+    queries = rule.get("queries")
+    indicators = rule.get("indicators")
+    score_field = rule.get("score_field")
+    signal = SignalFields(
+        indicators=tuple(indicators) if isinstance(indicators, list) else (),
+        score_field=score_field if isinstance(score_field, str) else None,
+    )
+    return load_fixtures(
+        folder,
+        queries=list(queries) if isinstance(queries, dict) else [],
+        tuning_names=list(tuning_sets),
+        signal=signal,
+    )
 
 
 def _read_document(folder: Path) -> dict[str, Any]:
@@ -324,4 +361,8 @@ def _build_detection(
         queries=queries,
         default_query=rule["default_query"],
         sigma_path=sigma_path,
+        lenient_queries=frozenset(rule.get("lenient_queries", [])),
+        indicators=tuple(rule.get("indicators", [])),
+        score_field=rule.get("score_field"),
+        report_queries=tuple(rule.get("report_queries", [])),
     )

@@ -10,6 +10,7 @@ same table into a JSON Schema for editors.
 from __future__ import annotations
 
 import datetime as dt
+import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_args, get_origin
@@ -55,6 +56,17 @@ class Key:
     required: bool = True
 
 
+@dataclass(frozen=True)
+class Table:
+    """A TOML table type with a fixed set of keys, for tables nested inside a value.
+
+    The keys of ``detection.toml`` are listed in :data:`TABLES`. Other files, such as
+    ``fixture.toml``, describe their whole document as one Table.
+    """
+
+    keys: tuple[Key, ...]
+
+
 TABLES: Mapping[str, tuple[Key, ...]] = {
     "metadata": (
         Key("id", v.DetectionId, "Detection id. The catalog folder has the same name."),
@@ -88,6 +100,33 @@ TABLES: Mapping[str, tuple[Key, ...]] = {
         ),
         Key("default_query", v.QueryName, "Name of the query that runs when none is chosen."),
         Key("sigma", v.FileName, "Sigma rule file in the folder.", required=False),
+        Key(
+            "lenient_queries",
+            list[v.QueryName],
+            "Queries kept as published although LogScale rejects them. cqlkit test plans "
+            "them as --lenient does; every other query must pass cqlkit check as written.",
+            required=False,
+        ),
+        Key(
+            "indicators",
+            list[v.FieldName],
+            'Output fields that are "1" when an indicator fires and "0" when it does not. '
+            "Fixtures and the coverage report name the indicators that fired.",
+            required=False,
+        ),
+        Key(
+            "score_field",
+            v.FieldName,
+            "Output field that contains the risk score of a row, such as RiskScore.",
+            required=False,
+        ),
+        Key(
+            "report_queries",
+            list[v.QueryName],
+            "Queries that the coverage report compares, in this order. By default it "
+            "compares every query that a fixture names.",
+            required=False,
+        ),
     ),
 }
 
@@ -177,10 +216,23 @@ def _validate_table(
     return problems, valid
 
 
+def check_value(annotation: Any, value: object) -> Iterator[_Finding]:
+    """Yield each problem of ``value`` against a schema type as (key path, message).
+
+    The key path is relative to ``value``: it is empty for a problem with the value
+    itself, and names the nested keys of a problem inside a table.
+    """
+    return _check(annotation, value)
+
+
 def _check(annotation: Any, value: object) -> Iterator[_Finding]:
     """Yield the findings of ``value`` against a type from the vocabulary."""
     origin = get_origin(annotation)
-    if origin is Annotated:
+    if isinstance(annotation, Table):
+        yield from _check_table_keys(annotation, value)
+    elif origin is types.UnionType:
+        yield from _check_union(annotation, value)
+    elif origin is Annotated:
         yield from _check_annotated(annotation, value)
     elif origin is Literal:
         yield from _check_literal(annotation, value)
@@ -192,6 +244,10 @@ def _check(annotation: Any, value: object) -> Iterator[_Finding]:
         yield from _check_text(value)
     elif annotation is dt.date:
         yield from _check_date(value)
+    elif annotation is bool:
+        yield from _check_type(value, bool, "a boolean (true or false)")
+    elif annotation is int:
+        yield from _check_integer(value)
     else:
         raise TypeError(f"the detection schema has no check for type {annotation!r}")
 
@@ -236,6 +292,58 @@ def _check_table(annotation: Any, value: object) -> Iterator[_Finding]:
             yield (name,), f"invalid key: {message}"
         for suffix, message in _check(value_type, item):
             yield (name, *suffix), message
+
+
+def _check_table_keys(table: Table, value: object) -> Iterator[_Finding]:
+    if not isinstance(value, dict):
+        yield (), f"expected a table, got {_show(value)}"
+        return
+    for key in table.keys:
+        if key.name not in value:
+            if key.required:
+                yield (key.name,), "missing required key"
+            continue
+        for suffix, message in _check(key.type, value[key.name]):
+            yield (key.name, *suffix), message
+    known = [key.name for key in table.keys]
+    for name in value:
+        if name not in known:
+            yield (name,), f"unknown key (expected one of: {_join(known)})"
+
+
+def _check_union(annotation: Any, value: object) -> Iterator[_Finding]:
+    """Accept a value that passes any member type, else report every member's findings."""
+    findings = [list(_check(member, value)) for member in get_args(annotation)]
+    if any(not member_findings for member_findings in findings):
+        return
+    expected = " or ".join(_describe(member) for member in get_args(annotation))
+    # A value of the right container type reports its own inner problems, which are more precise.
+    for member, member_findings in zip(get_args(annotation), findings, strict=True):
+        if _is_instance_of(member, value):
+            yield from member_findings
+            return
+    yield (), f"expected {expected}, got {_show(value)}"
+
+
+def _is_instance_of(annotation: Any, value: object) -> bool:
+    if get_origin(annotation) is Annotated:
+        return _is_instance_of(get_args(annotation)[0], value)
+    if isinstance(annotation, Table) or get_origin(annotation) is dict:
+        return isinstance(value, dict)
+    if get_origin(annotation) is list:
+        return isinstance(value, list)
+    return isinstance(annotation, type) and isinstance(value, annotation)
+
+
+def _check_type(value: object, kind: type, description: str) -> Iterator[_Finding]:
+    if not isinstance(value, kind):
+        yield (), f"expected {description}, got {_show(value)}"
+
+
+def _check_integer(value: object) -> Iterator[_Finding]:
+    # bool is a subclass of int in Python, but TOML's true is no integer.
+    if not isinstance(value, int) or isinstance(value, bool):
+        yield (), f"expected an integer, got {_show(value)}"
 
 
 def _check_text(value: object) -> Iterator[_Finding]:
@@ -307,11 +415,27 @@ def _check_default_query(checked: CheckedValues) -> list[Problem]:
     return [_problem(("rule", "default_query"), message)]
 
 
+def _check_query_lists(checked: CheckedValues) -> list[Problem]:
+    """Report names in lenient_queries or report_queries that are not keys of ``[rule.queries]``."""
+    rule = checked.valid["rule"]
+    if "queries" not in rule:
+        return []
+    problems = []
+    for key in ("lenient_queries", "report_queries"):
+        for name in rule.get(key, []):
+            if name not in rule["queries"]:
+                known = _join(sorted(rule["queries"]))
+                message = f"{name!r} is not a key of [rule.queries] (known: {known})"
+                problems.append(_problem(("rule", key), message))
+    return problems
+
+
 CROSS_FIELD_CHECKS: tuple[Callable[[CheckedValues], list[Problem]], ...] = (
     _check_subtechnique_parent,
     _check_id_prefix,
     _check_dates_in_order,
     _check_default_query,
+    _check_query_lists,
 )
 """Checks that relate two or more keys, run after every key passed or failed its own check."""
 
@@ -377,6 +501,12 @@ def _describe(annotation: Any) -> str:
     """Name a schema type in words, for "expected …" messages."""
     if get_origin(annotation) is Annotated:
         return _describe(get_args(annotation)[0])
+    if isinstance(annotation, Table):
+        return "a table"
+    if annotation is bool:
+        return "a boolean"
+    if annotation is int:
+        return "an integer"
     if get_origin(annotation) is list:
         return f"an array of {_describe(get_args(annotation)[0]).removeprefix('a ')}s"
     if get_origin(annotation) is dict:

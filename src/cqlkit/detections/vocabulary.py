@@ -42,6 +42,13 @@ class MinItems:
 
 
 Severity = Literal["informational", "low", "medium", "high", "critical"]
+# The kind of activity in a fixture's events, as one detection sees it. A detection must
+# report an attack (malicious) and stay quiet on normal activity (benign). It must not report
+# activity outside its scope either (unrelated), whether that activity is malicious or not.
+Verdict = Literal["malicious", "benign", "unrelated"]
+# Reader formats that a fixture's event files may use, as ``--input-format`` names them.
+# Sysmon events in OTRF or Winlogbeat JSON use the winlogbeat reader.
+EventFormat = Literal["fdr", "logscale", "winlogbeat", "evtx"]
 Confidence = Literal["low", "medium", "high"]
 Maturity = Literal["development", "experimental", "production", "deprecated"]
 
@@ -65,6 +72,20 @@ URL_PATTERN: Final = Pattern(r"https?://\S+", "an http(s) URL without spaces")
 QUERY_NAME_PATTERN: Final = Pattern(
     r"[a-z][a-z0-9_]*", "a query name (lowercase letters, digits and underscores, e.g. logscale)"
 )
+# Fixture ids and tuning set names are folder and file names, and appear in test case names.
+FIXTURE_ID_PATTERN: Final = Pattern(
+    r"[a-z0-9]+(?:-[a-z0-9]+)*",
+    "a fixture id (lowercase letters and digits in words joined by hyphens, e.g. art-test-1)",
+)
+TUNING_NAME_PATTERN: Final = Pattern(
+    r"[a-z][a-z0-9_]*",
+    "a tuning set name (lowercase letters, digits and underscores, e.g. sccm)",
+)
+# Event field names as queries write them, including tags (#event_simpleName) and
+# metadata fields (@timestamp).
+FIELD_NAME_PATTERN: Final = Pattern(
+    r"[#@]?[A-Za-z_][A-Za-z0-9_.]*", "a field name (e.g. CommandLine, #event_simpleName)"
+)
 # Files are named relative to the detection folder. Rejecting separators and a leading dot keeps
 # every referenced file inside that folder.
 FILE_NAME_PATTERN: Final = Pattern(
@@ -78,6 +99,9 @@ DetectionId = Annotated[str, DETECTION_ID_PATTERN]
 Url = Annotated[str, URL_PATTERN]
 QueryName = Annotated[str, QUERY_NAME_PATTERN]
 FileName = Annotated[str, FILE_NAME_PATTERN]
+FixtureId = Annotated[str, FIXTURE_ID_PATTERN]
+TuningName = Annotated[str, TUNING_NAME_PATTERN]
+FieldName = Annotated[str, FIELD_NAME_PATTERN]
 NonEmptyTextList = Annotated[list[str], MinItems(1)]
 # TOML has a native date type (``created = 2026-12-04``), which tomllib returns as datetime.date.
 Date = dt.date
