@@ -52,6 +52,7 @@ class DuckDBEngine:
     def __init__(self, *, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
         self.batch_size = batch_size
         self.connection = duckdb.connect()
+        self._sql_cache: dict[int, tuple[Segment, str]] = {}
         for macro in MACROS:
             self.connection.execute(macro)
 
@@ -64,6 +65,7 @@ class DuckDBEngine:
     ) -> list[EngineResult]:
         """Run every plan over ``events`` in one pass and return one result per plan."""
         jobs = [_Job(self, plan, lift_default_limits) for plan in plans]
+        shared = _shared_schema(jobs)
         counter = itertools.count()
         for batch in _batches(events, self.batch_size):
             rows = []
@@ -71,8 +73,14 @@ class DuckDBEngine:
                 row = Row.from_event(event, keep_origin=True)
                 row.seq = next(counter)
                 rows.append(row)
+            # One table holds the columns of every plan that reads named fields, so
+            # that each batch is converted once however many plans run.
+            table = rows_to_arrow(rows, shared) if shared is not None else None
             for job in jobs:
-                job.feed(rows)
+                if job.fixed_fields is not None and table is not None:
+                    job.feed_table(table)
+                else:
+                    job.feed(rows)
         return [job.finish() for job in jobs]
 
     def run_store(
@@ -141,8 +149,17 @@ class DuckDBEngine:
         assert table is not None
         return table
 
+    def _sql_text(self, segment: Segment) -> str:
+        """Return the segment's SQL text, rendered once: a plan's segments run on
+        every batch, and building the text costs more than running it on a small batch."""
+        cached = self._sql_cache.get(id(segment))
+        if cached is None or cached[0] is not segment:
+            cached = (segment, segment.query().sql(dialect=DIALECT))
+            self._sql_cache[id(segment)] = cached
+        return cached[1]
+
     def _run_sql_on_view(self, segment: Segment, context: RunContext) -> pa.Table:
-        result = self.connection.sql(segment.query().sql(dialect=DIALECT)).to_arrow_table()
+        result = self.connection.sql(self._sql_text(segment)).to_arrow_table()
         self._check_limits(segment, context, None, 0)
         return result
 
@@ -152,7 +169,7 @@ class DuckDBEngine:
         connection = self.connection
         connection.register(INPUT, table)
         try:
-            result = connection.sql(segment.query().sql(dialect=DIALECT)).to_arrow_table()
+            result = connection.sql(self._sql_text(segment)).to_arrow_table()
             self._check_limits(segment, context, first_total, table.num_rows)
         finally:
             connection.unregister(INPUT)
@@ -236,6 +253,18 @@ class _Job:
         segments = self._segments(schema)
         table = rows_to_arrow(rows, schema)
         output = self.engine.run_segments(segments, table, self.context, sequence=self.sequence)
+        self.kept_rows += output.num_rows
+        self.kept.append(self._reduce(output))
+
+    def feed_table(self, table: pa.Table) -> None:
+        """Run the prefix over one batch already converted to a table that holds
+        at least this plan's columns."""
+        assert self.fixed_fields is not None
+        schema = Schema(self.fixed_fields, self.hidden)
+        columns = [encode(name) for name in schema.fields] + list(schema.hidden)
+        output = self.engine.run_segments(
+            self._segments(schema), table.select(columns), self.context, sequence=self.sequence
+        )
         self.kept_rows += output.num_rows
         self.kept.append(self._reduce(output))
 
@@ -341,6 +370,8 @@ _FILE_SEQ_FACTOR = 1 << 32
 # NOTE: read_parquet's file_row_number column cannot be renamed; an event field of
 # that name would collide with it.
 _FILE_COLUMN = "__cqlkit_file"
+_FILE_NAME = "__cqlkit_file_name"
+_FILE_INDEX = "__cqlkit_file_index"
 # Free text does not read these fields; tags (names starting with #) neither.
 _NOT_FREE_TEXT = ("@id", "@timestamp", "@ingesttimestamp", "@timestamp.nanos")
 
@@ -358,8 +389,7 @@ def store_scan(
             items.append(f'"{column}"')
         else:
             items.append(f'CAST(NULL AS VARCHAR) AS "{column}"')
-    file_index = f'list_position({file_list}, "{_FILE_COLUMN}")'
-    items.append(f'{file_index} * {_FILE_SEQ_FACTOR} + file_row_number AS "{SEQ}"')
+    items.append(f'"{_FILE_INDEX}" * {_FILE_SEQ_FACTOR} + file_row_number AS "{SEQ}"')
     items.append(f'CAST("{TIME}" AS DOUBLE) AS "{TIME}"')
     if free_text:
         searched = [
@@ -368,9 +398,14 @@ def store_scan(
         searched.sort(key=lambda name: name != "@rawstring")
         values = ", ".join(f'"{_identifier(encode(name))}"' for name in searched)
         items.append(f'list_filter([{values}], lambda v: v IS NOT NULL) AS "{VALUES}"')
+    # A join gives each row its file's index; a per-row lookup in a list of
+    # thousands of file names would cost more than reading the rows.
+    indexes = ", ".join(f"({_sql_text(name)}, {number})" for number, name in enumerate(files, 1))
     return (
         f"SELECT {', '.join(items)} FROM read_parquet({file_list}, union_by_name = true, "
-        f"filename = '{_FILE_COLUMN}', file_row_number = true)"
+        f"filename = '{_FILE_COLUMN}', file_row_number = true) "
+        f'JOIN (VALUES {indexes}) AS cqlkit_files("{_FILE_NAME}", "{_FILE_INDEX}") '
+        f'ON "{_FILE_COLUMN}" = "{_FILE_NAME}"'
     )
 
 
@@ -388,6 +423,21 @@ def _sql_text(text: str) -> str:
 
 def _identifier(name: str) -> str:
     return name.replace('"', '""')
+
+
+def _shared_schema(jobs: Sequence[_Job]) -> Schema | None:
+    """Return the union of the columns of the plans that read named fields, or
+    None when every plan needs all fields."""
+    fields: set[str] = set()
+    hidden: dict[str, None] = {}
+    found = False
+    for job in jobs:
+        if job.fixed_fields is None:
+            continue
+        found = True
+        fields.update(job.fixed_fields)
+        hidden.update(dict.fromkeys(job.hidden))
+    return Schema(tuple(sorted(fields)), tuple(hidden)) if found else None
 
 
 def _schema_of(table: pa.Table, hidden: tuple[str, ...]) -> Schema:

@@ -51,8 +51,12 @@ class Segment:
             exp.to_identifier(_cte_name(len(self.compiled) - 1), quoted=True)
         )
         for index, compiled in enumerate(self.compiled):
+            # copy=False: the builder would otherwise copy the whole query at each CTE.
+            # The stage SELECTs become children of this query, which only renders them.
             query = query.with_(
-                exp.to_identifier(_cte_name(index), quoted=True), as_=compiled.select
+                exp.to_identifier(_cte_name(index), quoted=True),
+                as_=compiled.select,
+                copy=False,
             )
         return query
 
