@@ -52,6 +52,8 @@ class DuckDBEngine:
     def __init__(self, *, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
         self.batch_size = batch_size
         self.connection = duckdb.connect()
+        # The progress bar would print on standard output, between result rows.
+        self.connection.execute("SET enable_progress_bar = false")
         self._sql_cache: dict[int, tuple[Segment, str]] = {}
         for macro in MACROS:
             self.connection.execute(macro)
@@ -366,12 +368,8 @@ _STORE_SCAN = "cqlkit_store_scan"
 # Rows of one part file get SEQ = file index * 2^32 + row number, so SEQ keeps the
 # store's order without sorting the whole input.
 _FILE_SEQ_FACTOR = 1 << 32
-# read_parquet's column of file names, named so that no event field collides with it.
 # NOTE: read_parquet's file_row_number column cannot be renamed; an event field of
 # that name would collide with it.
-_FILE_COLUMN = "__cqlkit_file"
-_FILE_NAME = "__cqlkit_file_name"
-_FILE_INDEX = "__cqlkit_file_index"
 # Free text does not read these fields; tags (names starting with #) neither.
 _NOT_FREE_TEXT = ("@id", "@timestamp", "@ingesttimestamp", "@timestamp.nanos")
 
@@ -389,7 +387,8 @@ def store_scan(
             items.append(f'"{column}"')
         else:
             items.append(f'CAST(NULL AS VARCHAR) AS "{column}"')
-    items.append(f'"{_FILE_INDEX}" * {_FILE_SEQ_FACTOR} + file_row_number AS "{SEQ}"')
+    # file_index is read_parquet's virtual column: the position of the row's file in the list.
+    items.append(f'file_index * {_FILE_SEQ_FACTOR} + file_row_number AS "{SEQ}"')
     items.append(f'CAST("{TIME}" AS DOUBLE) AS "{TIME}"')
     if free_text:
         searched = [
@@ -398,14 +397,9 @@ def store_scan(
         searched.sort(key=lambda name: name != "@rawstring")
         values = ", ".join(f'"{_identifier(encode(name))}"' for name in searched)
         items.append(f'list_filter([{values}], lambda v: v IS NOT NULL) AS "{VALUES}"')
-    # A join gives each row its file's index; a per-row lookup in a list of
-    # thousands of file names would cost more than reading the rows.
-    indexes = ", ".join(f"({_sql_text(name)}, {number})" for number, name in enumerate(files, 1))
     return (
         f"SELECT {', '.join(items)} FROM read_parquet({file_list}, union_by_name = true, "
-        f"filename = '{_FILE_COLUMN}', file_row_number = true) "
-        f'JOIN (VALUES {indexes}) AS cqlkit_files("{_FILE_NAME}", "{_FILE_INDEX}") '
-        f'ON "{_FILE_COLUMN}" = "{_FILE_NAME}"'
+        "file_row_number = true)"
     )
 
 
