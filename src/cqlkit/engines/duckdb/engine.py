@@ -75,7 +75,7 @@ class DuckDBEngine:
                 row = Row.from_event(event, keep_origin=True)
                 row.seq = next(counter)
                 rows.append(row)
-            # One table holds the columns of every plan that reads named fields, so
+            # One table contains the columns of every plan that reads named fields, so
             # that each batch is converted once however many plans run.
             table = rows_to_arrow(rows, shared) if shared is not None else None
             for job in jobs:
@@ -259,8 +259,8 @@ class _Job:
         self.kept.append(self._reduce(output))
 
     def feed_table(self, table: pa.Table) -> None:
-        """Run the prefix over one batch already converted to a table that holds
-        at least this plan's columns."""
+        """Run the prefix over one batch already converted to a table that
+        contains at least this plan's columns."""
         assert self.fixed_fields is not None
         schema = Schema(self.fixed_fields, self.hidden)
         columns = [encode(name) for name in schema.fields] + list(schema.hidden)
@@ -367,9 +367,10 @@ class _Job:
 _STORE_SCAN = "cqlkit_store_scan"
 # Rows of one part file get SEQ = file index * 2^32 + row number, so SEQ keeps the
 # store's order without sorting the whole input.
-_FILE_SEQ_FACTOR = 1 << 32
-# NOTE: read_parquet's file_row_number column cannot be renamed; an event field of
+# NOTE: read_parquet's file_row_number column cannot be renamed, so an event field of
 # that name would collide with it.
+_FILE_SEQ_FACTOR = 1 << 32
+
 # Free text does not read these fields; tags (names starting with #) neither.
 _NOT_FREE_TEXT = ("@id", "@timestamp", "@ingesttimestamp", "@timestamp.nanos")
 

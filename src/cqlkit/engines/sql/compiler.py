@@ -70,7 +70,7 @@ class CompiledPlan:
     input_schema: Schema
 
     def notices(self) -> list[str]:
-        """One line per stage that runs on the reference engine."""
+        """Return one line per stage that runs on the reference engine."""
         return [
             segment.reason for segment in (*self.prefix, *self.rest) if segment.kind == "reference"
         ]
