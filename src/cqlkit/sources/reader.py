@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, TypeVar
 
 from cqlkit.errors import SourceError
 from cqlkit.sources.aidmaster import add_computer_names, load_aidmaster
@@ -303,15 +303,9 @@ class _Reader:
                 self._reject(name, location, f"cannot read the rest of the file: {exc}")
 
     def _evtx_events(self, member: Member) -> Iterator[Event]:
-        source = member.disk_path or io.BytesIO(_read_member_bytes(member))
-        try:
-            records = open_evtx_records(source)
-        except OSError as exc:
-            raise SourceError(
-                f"cannot read {member.name} as EVTX: {exc}",
-                hint="check that the file is a Windows event log (.evtx), "
-                "or choose another format with --input-format",
-            ) from exc
+        records = _open_binary(
+            member, open_evtx_records, "EVTX", "check that the file is a Windows event log (.evtx)"
+        )
         for item in records:
             if isinstance(item, BadRecord):
                 self._reject(member.name, item.location, item.reason)
@@ -327,15 +321,12 @@ class _Reader:
     def _parquet_events(self, member: Member) -> Iterator[Event]:
         # NOTE: Parquet needs random access to its footer, so a Parquet member of a zip or
         # gzip file is read into memory whole. A Parquet file on disk is read batch by batch.
-        source = member.disk_path or io.BytesIO(_read_member_bytes(member))
-        try:
-            records = open_parquet_records(source)
-        except OSError as exc:
-            raise SourceError(
-                f"cannot read {member.name} as Parquet: {exc}",
-                hint="check that the file is a complete Parquet file, "
-                "or choose another format with --input-format",
-            ) from exc
+        records = _open_binary(
+            member,
+            open_parquet_records,
+            "Parquet",
+            "check that the file is a complete Parquet file",
+        )
         for item in records:
             if isinstance(item, BadRecord):
                 self._reject(member.name, item.location, item.reason)
@@ -361,6 +352,7 @@ class _Reader:
             )
 
 
+_T = TypeVar("_T")
 _FILTERABLE = frozenset({"fdr", "logscale"})
 
 
@@ -373,6 +365,23 @@ def _next_line(sniffed: list[JsonItem]) -> int:
     if not sniffed:
         return 1
     return int(sniffed[-1].location.removeprefix("line ")) + 1
+
+
+def _open_binary(
+    member: Member, opener: Callable[[str | IO[bytes]], Iterator[_T]], kind: str, hint: str
+) -> Iterator[_T]:
+    """Open a binary format (EVTX, Parquet) from disk, or from memory for an archive member.
+
+    Raises SourceError naming the file when ``opener`` cannot read it.
+    """
+    source = member.disk_path or io.BytesIO(_read_member_bytes(member))
+    try:
+        return opener(source)
+    except OSError as exc:
+        raise SourceError(
+            f"cannot read {member.name} as {kind}: {exc}",
+            hint=f"{hint}, or choose another format with --input-format",
+        ) from exc
 
 
 def _open_member(member: Member) -> IO[bytes]:
