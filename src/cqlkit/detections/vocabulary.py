@@ -42,8 +42,8 @@ class MinItems:
 
 
 Severity = Literal["informational", "low", "medium", "high", "critical"]
-# The kind of activity in a fixture's events, as one detection sees it. A detection must
-# report an attack (malicious) and stay quiet on normal activity (benign). It must not report
+# The kind of activity in a fixture's events, from the point of view of one detection.
+# A detection must report an attack (malicious) and stay quiet on normal activity (benign). It must not report
 # activity outside its scope either (unrelated), whether that activity is malicious or not.
 Verdict = Literal["malicious", "benign", "unrelated"]
 # Reader formats that a fixture's event files may use, as ``--input-format`` names them.

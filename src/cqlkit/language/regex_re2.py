@@ -20,7 +20,7 @@ constructs for which that translation uses one are handled as follows:
 - Backreferences and ``(?!...)`` are rejected.
 
 Every translation gives the same match result (whether a value matches) as the ``regex``
-translation. Two flags of :class:`Re2Regex` say what else agrees:
+translation. Two flags of :class:`Re2Regex` tell what else agrees:
 
 - ``span_exact`` is False when a consuming form changes the span of the match, or when a
   group may get another value (below). replace() must not use such a pattern.

@@ -1,7 +1,8 @@
-"""Which fields a plan reads, for engines that read only the columns a query needs.
+"""Field use of a plan: the input fields it reads, for engines that read only the
+columns a query needs, and the fields that free-text search reads.
 
 A plan whose result rows are whole events (no ``select()``, ``table()`` or
-aggregate narrows them) needs every field of the input; :data:`ALL_FIELDS`
+aggregate narrows them) needs every field of the input. :data:`ALL_FIELDS`
 stands for that.
 """
 
@@ -12,6 +13,19 @@ from dataclasses import dataclass
 
 from cqlkit.plan import nodes
 from cqlkit.plan.functions import FunctionKind, ParamType
+
+# Free-text search does not read these metadata fields, nor tag fields (names that
+# start with #); it reads @rawstring first.
+NOT_FREE_TEXT = frozenset({"@id", "@timestamp", "@ingesttimestamp", "@timestamp.nanos"})
+RAW_FIELD = "@rawstring"
+
+
+def free_text_fields(names: Iterable[str]) -> list[str]:
+    """Return the field names free-text search reads, in search order: @rawstring first."""
+    searched = [name for name in names if not name.startswith("#") and name not in NOT_FREE_TEXT]
+    searched.sort(key=lambda name: name != RAW_FIELD)
+    return searched
+
 
 ALL_FIELDS = None
 """Marker in :class:`FieldUse`: the plan needs every field of the input."""

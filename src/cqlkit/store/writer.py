@@ -206,7 +206,7 @@ class PartWriter:
         names = buffer.field_names()
         table = buffer.to_table(names)
         # SQL engines match column names case-insensitively, so part files name their
-        # columns with encoded field names and say so in their metadata.
+        # columns with encoded field names and mark that in their metadata.
         table = table.rename_columns([encode(name) for name in table.column_names])
         table = table.replace_schema_metadata({ENCODED_NAMES_KEY: ENCODED_NAMES_VALUE})
 

@@ -1,8 +1,8 @@
 """Execution of compiled plans on an in-process DuckDB connection.
 
 Events arrive in batches. For each plan, the row-by-row prefix runs on every
-batch as it arrives, and only what it keeps is accumulated; the rest of the
-plan (from the first aggregate on) runs once at the end. Several plans share
+batch as it arrives, and only what it keeps is accumulated. The rest of the
+plan, from the first aggregate on, runs once at the end. Several plans share
 one pass over the input.
 """
 
@@ -28,7 +28,7 @@ from cqlkit.engines.sql.stages import CompiledStage
 from cqlkit.errors import UnsupportedFeatureError
 from cqlkit.fieldnames import decode, encode
 from cqlkit.plan import nodes
-from cqlkit.plan.fields import field_use
+from cqlkit.plan.fields import field_use, free_text_fields
 
 DEFAULT_BATCH_SIZE = 50_000
 DIALECT = "duckdb"
@@ -97,7 +97,7 @@ class DuckDBEngine:
 
         DuckDB scans the files itself and reads only the columns the plans need.
         A plan whose row-by-row stages all compile runs them in one query over
-        the files; other plans receive the rows in batches, as from any input.
+        the files. Other plans receive the rows in batches, as from any input.
         """
         jobs = [_Job(self, plan, lift_default_limits) for plan in plans]
         if files:
@@ -371,9 +371,6 @@ _STORE_SCAN = "cqlkit_store_scan"
 # that name would collide with it.
 _FILE_SEQ_FACTOR = 1 << 32
 
-# Free text does not read these fields; tags (names starting with #) neither.
-_NOT_FREE_TEXT = ("@id", "@timestamp", "@ingesttimestamp", "@timestamp.nanos")
-
 
 def store_scan(
     files: Sequence[str], columns: Sequence[str], needed: Sequence[str], free_text: bool
@@ -392,10 +389,7 @@ def store_scan(
     items.append(f'file_index * {_FILE_SEQ_FACTOR} + file_row_number AS "{SEQ}"')
     items.append(f'CAST("{TIME}" AS DOUBLE) AS "{TIME}"')
     if free_text:
-        searched = [
-            name for name in columns if not name.startswith("#") and name not in _NOT_FREE_TEXT
-        ]
-        searched.sort(key=lambda name: name != "@rawstring")
+        searched = free_text_fields(columns)
         values = ", ".join(f'"{_identifier(encode(name))}"' for name in searched)
         items.append(f'list_filter([{values}], lambda v: v IS NOT NULL) AS "{VALUES}"')
     return (

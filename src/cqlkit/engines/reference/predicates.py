@@ -11,9 +11,9 @@ from cqlkit.engines.reference.values import to_number
 from cqlkit.errors import ExecutionError
 from cqlkit.language.regexes import LogScaleRegex
 from cqlkit.plan import nodes
+from cqlkit.plan.fields import NOT_FREE_TEXT, RAW_FIELD
 
 # Free text does not search these, nor tag fields (names starting with #).
-_NOT_FREE_TEXT = frozenset({"@id", "@timestamp", "@ingesttimestamp", "@timestamp.nanos"})
 _ORDERING = {
     "<": float.__lt__,
     "<=": float.__le__,
@@ -73,11 +73,12 @@ def equals_text(value: str, expected: str) -> bool:
 def free_text_values(event: Row) -> Iterator[str]:
     """Yield the values that free-text search reads, @rawstring first."""
     source = event.origin if event.origin is not None else event
-    raw = source.get("@rawstring")
+    # The same rule as plan.fields.free_text_fields, written out for this per-event loop.
+    raw = source.get(RAW_FIELD)
     if raw is not None:
         yield raw
     for name, value in source.items():
-        if name != "@rawstring" and not name.startswith("#") and name not in _NOT_FREE_TEXT:
+        if name != RAW_FIELD and not name.startswith("#") and name not in NOT_FREE_TEXT:
             yield value
 
 

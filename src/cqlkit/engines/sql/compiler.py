@@ -46,7 +46,8 @@ class Segment:
 
     def query(self) -> exp.Select:
         """Return the segment's SQL: one CTE per stage over the relation ``input``."""
-        assert self.kind == "sql" and self.compiled
+        assert self.kind == "sql"
+        assert self.compiled
         query = exp.select("*").from_(
             exp.to_identifier(_cte_name(len(self.compiled) - 1), quoted=True)
         )
@@ -191,8 +192,8 @@ def _reference_segment(
 
 
 def _row_stage_output(stage: nodes.Stage, schema: Schema) -> Schema:
-    """The columns after a row stage that the reference engine runs: the input
-    columns plus every field the stage may set."""
+    """Return the columns after a row stage that the reference engine runs: the
+    input columns plus every field the stage may set."""
     result = schema
     for name in _assigned_fields((stage,)):
         result = result.with_field(name)

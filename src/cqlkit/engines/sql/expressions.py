@@ -115,5 +115,6 @@ def values_equal(left: Typed, right: Typed) -> exp.Expr:
 
 
 def is_true(value: Typed) -> exp.Expr:
-    """A condition as ``test()`` and ``if()`` read it: null and non-booleans are false."""
+    """Return a condition read as ``test()`` and ``if()`` read it: null and
+    non-booleans are false."""
     return definitely(as_boolean(value))

@@ -1,7 +1,7 @@
 """SQL values with LogScale's reading rules.
 
 Every field is text. An expression compiles to a :class:`Typed` value that
-remembers whether SQL holds it as text, a number or a boolean. Conversions
+records whether SQL has it as text, a number or a boolean. Conversions
 call four SQL functions that each engine defines once per connection (see
 :data:`CONVERSIONS`), so that compiled SQL stays short and readable:
 
