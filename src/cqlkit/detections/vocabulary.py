@@ -43,8 +43,9 @@ class MinItems:
 
 Severity = Literal["informational", "low", "medium", "high", "critical"]
 # The kind of activity in a fixture's events, from the point of view of one detection.
-# A detection must report an attack (malicious) and stay quiet on normal activity (benign). It must not report
-# activity outside its scope either (unrelated), whether that activity is malicious or not.
+# A detection must report an attack (malicious) and stay quiet on normal activity
+# (benign). It must not report activity outside its scope either (unrelated), whether
+# that activity is malicious or not.
 Verdict = Literal["malicious", "benign", "unrelated"]
 # Reader formats that a fixture's event files may use, as ``--input-format`` names them.
 # Sysmon events in OTRF or Winlogbeat JSON use the winlogbeat reader.
