@@ -32,6 +32,8 @@ ALL_FIELDS = None
 
 # Parameters that name output fields, not fields read.
 _OUTPUT_PARAMETERS = frozenset({"as"})
+# Stands for "any field" among the fields read, for calls such as getField().
+_ANY_FIELD = "*"
 _NARROWING = frozenset({"select", "table"})
 # Aggregates that pass whole input rows through instead of making new ones.
 _PASSING = frozenset({"head", "tail", "sort"})
@@ -54,7 +56,8 @@ def field_use(plan: nodes.Plan) -> FieldUse:
     """Return the input fields ``plan`` reads."""
     read: set[str] = set()
     open_rows = _collect(plan.stages, read)
-    return FieldUse(None if open_rows else frozenset(read), plan.has_free_text)
+    needs_all = open_rows or _ANY_FIELD in read
+    return FieldUse(None if needs_all else frozenset(read), plan.has_free_text)
 
 
 def _collect(stages: Iterable[nodes.Stage], read: set[str]) -> bool:
@@ -150,7 +153,10 @@ def expression_fields(expression: nodes.Expr) -> Iterator[str]:
 
 
 def call_fields(call: nodes.BoundCall) -> Iterator[str]:
-    """Yield the fields a function call reads (not its ``as`` output field)."""
+    """Yield the fields a function call reads (not its ``as`` output field);
+    :data:`_ANY_FIELD` when it may read any field."""
+    if call.spec.reads_all_fields:
+        yield _ANY_FIELD
     for parameter in call.spec.parameters:
         value = call.get(parameter.name)
         if value is None or parameter.name in _OUTPUT_PARAMETERS:

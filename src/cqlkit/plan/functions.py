@@ -4,94 +4,27 @@ One table describes every function that cqlkit implements: its parameters, their
 and defaults, the parameter whose name may be left out, and whether the
 function filters, transforms or aggregates. The parser reads it to know which
 arguments are expressions; the planner reads it to bind and check arguments.
-Names match case-insensitively, as in LogScale.
+Names match case-insensitively, as in LogScale. The core functions are listed
+here; each ``signatures_*`` module adds one family.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import Enum
-
-
-class FunctionKind(Enum):
-    """Kind of a function: its effect on the event stream."""
-
-    FILTER = "filter"  # keeps or drops each event
-    TRANSFORM = "transform"  # changes each event, one in and one out
-    AGGREGATE = "aggregate"  # consumes all events and emits new rows
-
-
-class ParamType(Enum):
-    """Type of an argument: how its text is read."""
-
-    FIELD = "field"  # one field name
-    FIELDS = "fields"  # one field name or an array of them
-    STRING = "string"  # a literal text
-    NUMBER = "number"
-    LIMIT = "limit"  # a number or the word max
-    BOOLEAN = "boolean"
-    CHOICE = "choice"  # one word from a fixed set
-    CHOICES = "choices"  # one word or an array of words from a fixed set
-    VALUES = "values"  # an array of literal values or globs
-    EXPRESSION = "expression"
-    EXPRESSIONS = "expressions"  # an array of expressions
-    AGGREGATES = "aggregates"  # an aggregate call, an array of them or a sub-pipeline
-    RENAMES = "renames"  # a field name, or an array of [old, new] pairs
-
-
-@dataclass(frozen=True, slots=True)
-class Parameter:
-    """One parameter of a function."""
-
-    name: str
-    type: ParamType
-    required: bool = False
-    default: str | None = None
-    choices: tuple[str, ...] = ()
-    aliases: tuple[str, ...] = ()
-    maximum: int | None = None
-    minimum: int | None = None
-
-    @property
-    def is_expression(self) -> bool:
-        """True when the argument is parsed as an expression (fields are bare names)."""
-        return self.type in (ParamType.EXPRESSION, ParamType.EXPRESSIONS)
-
-
-@dataclass(frozen=True, slots=True)
-class FunctionSpec:
-    """The signature of one function."""
-
-    name: str
-    kind: FunctionKind
-    parameters: tuple[Parameter, ...]
-    unnamed: str | None = None
-    negatable: bool = False
-    # eval() takes only assignments ``name = expression``, with any names.
-    assignments_only: bool = False
-    # regex() filters like a filter and also extracts fields like a transform.
-    extracts: bool = False
-
-    @property
-    def documentation(self) -> str:
-        """The LogScale reference page of the function."""
-        page = self.name.lower().replace(":", "-")
-        return f"https://library.humio.com/data-analysis/functions-{page}.html"
-
-    def parameter(self, name: str) -> Parameter | None:
-        """Return the parameter called ``name`` (or one of its aliases)."""
-        for parameter in self.parameters:
-            if parameter.name == name or name in parameter.aliases:
-                return parameter
-        return None
-
-    def is_expression_argument(self, name: str | None) -> bool:
-        """Tell whether the argument ``name`` (None for the unnamed one) is an expression."""
-        if self.assignments_only:
-            return True
-        parameter = self.parameter(name or self.unnamed or "")
-        return parameter is not None and parameter.is_expression
-
+from cqlkit.plan import (
+    signatures_aggregates,
+    signatures_joins,
+    signatures_lookup,
+    signatures_parsing,
+    signatures_text,
+)
+from cqlkit.plan.signature import (
+    FunctionKind,
+    FunctionSpec,
+    Parameter,
+    ParamType,
+    output,
+    param,
+)
 
 F, T, A = FunctionKind.FILTER, FunctionKind.TRANSFORM, FunctionKind.AGGREGATE
 P = ParamType
@@ -99,13 +32,7 @@ ORDER = ("asc", "ascending", "desc", "descending")
 SORT_TYPES = ("number", "string", "hex", "any")
 
 
-def _p(name: str, type_: ParamType, **options: object) -> Parameter:
-    return Parameter(name, type_, **options)  # type: ignore[arg-type]
-
-
-def _as(default: str) -> Parameter:
-    return Parameter("as", P.FIELD, default=default)
-
+_p, _as = param, output
 
 _SPECS = (
     FunctionSpec(
@@ -318,9 +245,30 @@ _SPECS = (
     ),
 )
 
-REGISTRY: dict[str, FunctionSpec] = {spec.name.lower(): spec for spec in _SPECS}
+REGISTRY: dict[str, FunctionSpec] = {
+    spec.name.lower(): spec
+    for family in (
+        _SPECS,
+        signatures_text.SPECS,
+        signatures_parsing.SPECS,
+        signatures_aggregates.SPECS,
+        signatures_lookup.SPECS,
+        signatures_joins.SPECS,
+    )
+    for spec in family
+}
 
 
 def lookup(name: str) -> FunctionSpec | None:
     """Return the spec of function ``name`` (any case), or None if unknown."""
     return REGISTRY.get(name.lower())
+
+
+__all__ = [
+    "REGISTRY",
+    "FunctionKind",
+    "FunctionSpec",
+    "ParamType",
+    "Parameter",
+    "lookup",
+]

@@ -9,27 +9,16 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Callable, Iterable, Iterator
-from typing import Protocol
+from collections.abc import Callable
 
+from cqlkit.engines.reference import aggregates_selection
+from cqlkit.engines.reference.aggregates_base import Aggregator, SubPlanRunner
 from cqlkit.engines.reference.context import RunContext
 from cqlkit.engines.reference.row import Row
 from cqlkit.engines.reference.sorting import sort_rows
 from cqlkit.engines.reference.values import format_number, to_number
 from cqlkit.errors import ExecutionError
 from cqlkit.plan import nodes
-
-SubPlanRunner = Callable[[nodes.Plan, Iterable[Row], RunContext], Iterator[Row]]
-
-
-class Aggregator(Protocol):
-    """One running aggregate."""
-
-    def add(self, row: Row) -> None:
-        """Take one input row."""
-
-    def rows(self) -> list[Row]:
-        """Return the output rows once every input row was added."""
 
 
 def _text(call: nodes.BoundCall, name: str) -> str:
@@ -379,6 +368,9 @@ def make_aggregator(
     simple = _SIMPLE.get(call.name)
     if simple is not None:
         return simple(call, context)
+    family = aggregates_selection.AGGREGATORS.get(call.name)
+    if family is not None:
+        return family(call, context, runner)
     if call.name == "groupBy":
         return GroupBy(call, context, runner)
     if call.name == "stats":

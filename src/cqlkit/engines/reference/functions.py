@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
+from cqlkit.engines.reference import (
+    functions_joins,
+    functions_lookup,
+    functions_parsing,
+    functions_text,
+)
+from cqlkit.engines.reference.context import RunContext
 from cqlkit.engines.reference.expressions import evaluate, is_true
+from cqlkit.engines.reference.family import Expanders, Transforms
 from cqlkit.engines.reference.predicates import call_matches, call_regex
 from cqlkit.engines.reference.printf import java_format
 from cqlkit.engines.reference.row import Row
@@ -56,6 +64,8 @@ def _coalesce(call: nodes.BoundCall, event: Row) -> Value:
     return None
 
 
+_FAMILIES = (functions_text, functions_parsing, functions_lookup, functions_joins)
+
 _VALUE_FUNCTIONS: dict[str, Callable[[nodes.BoundCall, Row], Value]] = {
     "if": _if,
     "lower": _lower,
@@ -65,6 +75,8 @@ _VALUE_FUNCTIONS: dict[str, Callable[[nodes.BoundCall, Row], Value]] = {
     "format": _format,
     "coalesce": _coalesce,
 }
+for _family in _FAMILIES:
+    _VALUE_FUNCTIONS.update(_family.VALUE_FUNCTIONS)
 
 
 def call_value(call: nodes.BoundCall, event: Mapping[str, str]) -> Value:
@@ -124,18 +136,38 @@ def _select(call: nodes.BoundCall, event: Row) -> None:
     event.update(selected)
 
 
-_TRANSFORMS: dict[str, Callable[[nodes.BoundCall, Row], None]] = {
+_CORE_TRANSFORMS: dict[str, Callable[[nodes.BoundCall, Row], None]] = {
     "replace": _replace,
     "default": _default,
     "rename": _rename,
     "drop": _drop,
     "select": _select,
 }
+_TRANSFORMS: Transforms = {}
+_EXPANDERS: Expanders = {}
+for _family in _FAMILIES:
+    _TRANSFORMS.update(_family.TRANSFORMS)
+    _EXPANDERS.update(_family.EXPANDERS)
+
+
+def run_transform(call: nodes.BoundCall, event: Row, context: RunContext) -> Iterator[Row]:
+    """Run a transform on ``event`` and yield the rows it gives: the event itself
+    for most, none or several for expanders such as split() or match()."""
+    expander = _EXPANDERS.get(call.name)
+    if expander is not None:
+        yield from expander(call, event, context)
+        return
+    transform = _TRANSFORMS.get(call.name)
+    if transform is not None:
+        transform(call, event, context)
+    else:
+        apply_transform(call, event)
+    yield event
 
 
 def apply_transform(call: nodes.BoundCall, event: Row) -> None:
-    """Apply a transform function to ``event`` in place. A null result sets nothing."""
-    transform = _TRANSFORMS.get(call.name)
+    """Apply a one-in, one-out transform to ``event`` in place. A null result sets nothing."""
+    transform = _CORE_TRANSFORMS.get(call.name)
     if transform is not None:
         transform(call, event)
         return

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from cqlkit.engines.reference.aggregates import make_aggregator
 from cqlkit.engines.reference.context import RunContext
 from cqlkit.engines.reference.expressions import evaluate
-from cqlkit.engines.reference.functions import apply_transform
+from cqlkit.engines.reference.functions import run_transform
 from cqlkit.engines.reference.predicates import free_text_values, matches
 from cqlkit.engines.reference.row import Row
 from cqlkit.engines.reference.values import to_text
@@ -63,7 +63,7 @@ def _run_stage(stage: nodes.Stage, stream: Iterable[Row], context: RunContext) -
     if isinstance(stage, nodes.Apply):
         if stage.call.kind is FunctionKind.AGGREGATE:
             return _aggregate(stage.call, stream, context)
-        return _transform(stage.call, stream)
+        return _transform(stage.call, stream, context)
     if isinstance(stage, nodes.Case):
         return _case(stage, stream, context)
     if isinstance(stage, nodes.Match):
@@ -79,10 +79,9 @@ def _assign(stage: nodes.Assign, stream: Iterable[Row]) -> Iterator[Row]:
         yield row
 
 
-def _transform(call: nodes.BoundCall, stream: Iterable[Row]) -> Iterator[Row]:
+def _transform(call: nodes.BoundCall, stream: Iterable[Row], context: RunContext) -> Iterator[Row]:
     for row in stream:
-        apply_transform(call, row)
-        yield row
+        yield from run_transform(call, row, context)
 
 
 def _aggregate(call: nodes.BoundCall, stream: Iterable[Row], context: RunContext) -> Iterator[Row]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from cqlkit.engines.sql import aggregates_selection
 from cqlkit.engines.sql.aggregates_common import (
     effective_limit,
     hidden_columns,
@@ -59,6 +60,9 @@ def compile_aggregate(
     such as a sub-query or top() as a function of groupBy() or stats().
     """
     name = call.name
+    family = aggregates_selection.AGGREGATES.get(name)
+    if family is not None:
+        return family(call, schema, source, lift_default_limits)
     if name in ("head", "tail"):
         return _by_time(call, schema, source, lift_default_limits)
     if name in ("sort", "table"):

@@ -122,6 +122,10 @@ def _is_aggregate(stage: nodes.Stage) -> bool:
     return isinstance(stage, nodes.Apply) and stage.call.kind is FunctionKind.AGGREGATE
 
 
+def _has_dynamic_outputs(stage: nodes.Stage) -> bool:
+    return isinstance(stage, nodes.Apply) and stage.call.spec.dynamic_outputs
+
+
 def compile_segments(
     stages: Sequence[nodes.Stage], schema: Schema, lift_default_limits: bool
 ) -> list[Segment]:
@@ -138,9 +142,10 @@ def compile_segments(
             if pending:
                 segments.append(_sql_segment(pending))
                 pending = []
-            if _is_aggregate(stage):
-                # After an aggregate that SQL cannot run, the rest of the plan runs
-                # on the reference engine too, because its output columns vary.
+            if _is_aggregate(stage) or _has_dynamic_outputs(stage):
+                # After an aggregate that SQL cannot run, or a stage that sets fields
+                # named by the data, the rest of the plan runs on the reference
+                # engine too, because its output columns vary.
                 remaining = tuple(stages[position:])
                 segments.append(_reference_segment(remaining, current, exc, terminal=True))
                 return segments

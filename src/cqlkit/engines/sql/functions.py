@@ -4,17 +4,32 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from cqlkit.engines.sql import functions_joins, functions_lookup, functions_parsing, functions_text
 from cqlkit.engines.sql.columns import Schema
 from cqlkit.engines.sql.expressions import compile_expression, is_true
+from cqlkit.engines.sql.family import Values
 from cqlkit.engines.sql.printf import compile_format
 from cqlkit.engines.sql.typed import Typed, as_text, definitely, is_null, not_null
 from cqlkit.errors import UnsupportedFeatureError
 from cqlkit.plan import nodes
 
+FAMILIES = (functions_text, functions_parsing, functions_lookup, functions_joins)
+_FAMILY_VALUES: Values = {}
+for _family in FAMILIES:
+    _FAMILY_VALUES.update(_family.VALUES)
+
+
+def has_value_compiler(name: str) -> bool:
+    """Tell whether a family compiles function ``name`` to one value."""
+    return name in _FAMILY_VALUES
+
 
 def compile_function_value(call: nodes.BoundCall, schema: Schema) -> Typed:
     """Compile a function that computes one value, or a filter function as a boolean."""
     name = call.name
+    family = _FAMILY_VALUES.get(name)
+    if family is not None:
+        return family(call, schema)
     if name == "if":
         return _if(call, schema)
     if name in ("lower", "upper"):

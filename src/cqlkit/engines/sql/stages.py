@@ -3,51 +3,24 @@ extraction) into one SELECT each over the previous relation."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-
 from sqlglot import exp
 
 from cqlkit.engines.sql.columns import VALUES, Schema, column
 from cqlkit.engines.sql.expressions import compile_expression
-from cqlkit.engines.sql.functions import compile_function_value
+from cqlkit.engines.sql.family import Transforms
+from cqlkit.engines.sql.functions import FAMILIES, compile_function_value, has_value_compiler
 from cqlkit.engines.sql.patterns import re2
 from cqlkit.engines.sql.predicates import compile_predicate, regex_match
+from cqlkit.engines.sql.stages_base import CompiledStage, assign_fields, select_from
 from cqlkit.engines.sql.typed import Typed, as_text, call, is_null
 from cqlkit.errors import UnsupportedFeatureError
 from cqlkit.plan import nodes
 from cqlkit.plan.functions import FunctionKind
 
 _VALUE_TRANSFORMS = frozenset({"if", "lower", "upper", "length", "concat", "format", "coalesce"})
-
-
-@dataclass(frozen=True)
-class CompiledStage:
-    """One stage as a SELECT over the relation named ``source``.
-
-    ``limit`` is set by limiting aggregates (tail, head, sort, table, groupBy):
-    the engine counts the input rows when the output reaches it, to warn as
-    the reference engine does. ``limit_message`` formats that warning with
-    ``{limit}`` and ``{total}``. ``count_select`` counts that total over
-    ``source`` when it is not the number of input rows (groupBy counts groups).
-    """
-
-    select: exp.Select
-    schema: Schema
-    input_schema: Schema
-    limit: int | None = None
-    limit_message: str = ""
-    count_select: exp.Select | None = None
-    notes: tuple[str, ...] = field(default=())
-
-
-def select_from(
-    schema: Schema, source: str, replacements: Mapping[str, exp.Expr] | None = None
-) -> exp.Select:
-    """Return ``SELECT <every column, some replaced> FROM source``."""
-    return exp.select(*schema.projection(replacements)).from_(
-        exp.to_identifier(source, quoted=True)
-    )
+_FAMILY_TRANSFORMS: Transforms = {}
+for _family in FAMILIES:
+    _FAMILY_TRANSFORMS.update(_family.TRANSFORMS)
 
 
 def compile_row_stage(stage: nodes.Stage, schema: Schema, source: str) -> CompiledStage:
@@ -60,7 +33,7 @@ def compile_row_stage(stage: nodes.Stage, schema: Schema, source: str) -> Compil
         return CompiledStage(select_from(schema, source).where(where), schema, schema)
     if isinstance(stage, nodes.Assign):
         value = as_text(compile_expression(stage.expression, schema))
-        return _assign(schema, source, {stage.field: value})
+        return assign_fields(schema, source, {stage.field: value})
     if isinstance(stage, nodes.ExtractRegex):
         return _extract(stage, schema, source)
     if isinstance(stage, nodes.Apply) and stage.call.kind is not FunctionKind.AGGREGATE:
@@ -76,24 +49,14 @@ def compile_row_stage(stage: nodes.Stage, schema: Schema, source: str) -> Compil
     raise AssertionError(f"not a row stage: {type(stage).__name__}")
 
 
-def _assign(schema: Schema, source: str, values: dict[str, exp.Expr]) -> CompiledStage:
-    """Set fields; a NULL value keeps the field as it was (null assigns nothing)."""
-    replacements: dict[str, exp.Expr] = {}
-    result = schema
-    for name, value in values.items():
-        if schema.has(name):
-            replacements[name] = exp.Coalesce(this=value, expressions=[column(name)])
-        else:
-            replacements[name] = value
-            result = result.with_field(name)
-    return CompiledStage(select_from(result, source, replacements), result, schema)
-
-
 def _transform(call_node: nodes.BoundCall, schema: Schema, source: str) -> CompiledStage:
     name = call_node.name
-    if name in _VALUE_TRANSFORMS:
+    family = _FAMILY_TRANSFORMS.get(name)
+    if family is not None:
+        return family(call_node, schema, source)
+    if name in _VALUE_TRANSFORMS or has_value_compiler(name):
         value = as_text(compile_function_value(call_node, schema))
-        return _assign(schema, source, {str(call_node.get("as")): value})
+        return assign_fields(schema, source, {str(call_node.get("as")): value})
     if name == "replace":
         return _replace(call_node, schema, source)
     if name == "default":
@@ -138,7 +101,7 @@ def _replace(call_node: nodes.BoundCall, schema: Schema, source: str) -> Compile
         replacement=exp.Literal.string(replacement),
         modifiers=exp.Literal.string("g"),
     )
-    return _assign(
+    return assign_fields(
         schema,
         source,
         {
