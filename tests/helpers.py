@@ -14,6 +14,7 @@ from cqlkit.engines.reference.context import RunContext
 from cqlkit.engines.reference.interpreter import run_plan
 from cqlkit.plan.nodes import Apply, Plan
 from cqlkit.plan.planner import check_query, plan_query
+from cqlkit.plan.resources import Resources
 
 
 def make_events(*fields: Mapping[str, str]) -> list[dict[str, str]]:
@@ -38,14 +39,22 @@ def run(
     lenient: bool = False,
     parameters: Mapping[str, str] | None = None,
     lift_default_limits: bool = False,
+    resources: Resources | None = None,
+    sql_only: bool = False,
 ) -> list[dict[str, str]]:
     """Plan ``query``, run it on the reference engine and on DuckDB, check that
-    both give the same rows, and return them as plain dicts."""
-    plan = plan_query(query, lenient=lenient, parameters=parameters)
+    both give the same rows, and return them as plain dicts.
+
+    ``sql_only`` also checks that DuckDB ran every stage as SQL, with no stage
+    sent back to the reference engine.
+    """
+    plan = plan_query(query, lenient=lenient, parameters=parameters, resources=resources)
     inputs = [dict(event) for event in events]
     context = RunContext(lift_default_limits=lift_default_limits)
     reference = [dict(row) for row in run_plan(plan, inputs, context)]
-    assert_engines_agree(plan, inputs, reference, lift_default_limits=lift_default_limits)
+    assert_engines_agree(
+        plan, inputs, reference, lift_default_limits=lift_default_limits, sql_only=sql_only
+    )
     return reference
 
 
@@ -55,10 +64,15 @@ def assert_engines_agree(
     reference: list[dict[str, str]],
     *,
     lift_default_limits: bool = False,
+    sql_only: bool = False,
 ) -> None:
     """Run ``plan`` on DuckDB and compare with the reference rows: in order when
-    the query defines an order, else as multisets."""
-    (outcome,) = _duckdb().run([plan], events, lift_default_limits=lift_default_limits)
+    the query defines an order, else as multisets. With ``sql_only``, fail when
+    a stage ran on the reference engine."""
+    engine = DuckDBEngine(batch_size=7) if sql_only else _duckdb()
+    (outcome,) = engine.run([plan], events, lift_default_limits=lift_default_limits)
+    if sql_only:
+        assert not outcome.notices, f"stages ran on the reference engine: {outcome.notices}"
     duckdb_rows = [dict(row) for row in outcome.rows]
     if defines_order(plan):
         assert duckdb_rows == reference, "DuckDB and the reference engine disagree"

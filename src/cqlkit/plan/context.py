@@ -9,13 +9,15 @@ from cqlkit.errors import RegexTranslationError
 from cqlkit.language.diagnostics import Diagnostic
 from cqlkit.language.regexes import LogScaleRegex, translate
 from cqlkit.language.span import Span
+from cqlkit.plan.resources import Resources
 
 
 @dataclass
 class PlanContext:
     """Options of one planning run and the diagnostics it collects.
 
-    ``lenient`` accepts the known mistakes of published detections (see
+    ``resources`` locates the local data the query may use (lookup files, saved
+    searches, GeoIP databases); ``lenient`` accepts the known mistakes of published detections (see
     :mod:`cqlkit.plan.mistakes`), gives them their evident meaning and reports
     them as warnings instead of errors.
     """
@@ -23,6 +25,7 @@ class PlanContext:
     source: str
     lenient: bool = False
     parameters: Mapping[str, str] = field(default_factory=dict)
+    resources: Resources = field(default_factory=Resources)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def error(self, code: str, message: str, span: Span | None, **extra: str | Span | None) -> None:

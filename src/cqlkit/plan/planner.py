@@ -20,10 +20,15 @@ from cqlkit.plan.context import PlanContext
 from cqlkit.plan.expressions import plan_expression
 from cqlkit.plan.functions import FunctionKind, lookup
 from cqlkit.plan.predicates import plan_predicate
+from cqlkit.plan.resources import Resources
 
 
 def plan_query(
-    text: str, *, lenient: bool = False, parameters: Mapping[str, str] | None = None
+    text: str,
+    *,
+    lenient: bool = False,
+    parameters: Mapping[str, str] | None = None,
+    resources: Resources | None = None,
 ) -> nodes.Plan:
     """Parse and plan ``text``.
 
@@ -31,7 +36,9 @@ def plan_query(
     LogScale would refuse to compile the query; warnings are kept on
     ``plan.diagnostics``.
     """
-    plan, diagnostics = check_query(text, lenient=lenient, parameters=parameters)
+    plan, diagnostics = check_query(
+        text, lenient=lenient, parameters=parameters, resources=resources
+    )
     errors = [d for d in diagnostics if d.severity == "error"]
     if errors or plan is None:
         first = errors[0]
@@ -45,14 +52,23 @@ def plan_query(
 
 
 def check_query(
-    text: str, *, lenient: bool = False, parameters: Mapping[str, str] | None = None
+    text: str,
+    *,
+    lenient: bool = False,
+    parameters: Mapping[str, str] | None = None,
+    resources: Resources | None = None,
 ) -> tuple[nodes.Plan | None, list[Diagnostic]]:
     """Plan ``text`` and return the plan with every diagnostic found.
 
     Syntax errors still raise; semantic problems are collected.
     """
     tree = parse(text)
-    context = PlanContext(text, lenient=lenient, parameters=dict(parameters or {}))
+    context = PlanContext(
+        text,
+        lenient=lenient,
+        parameters=dict(parameters or {}),
+        resources=resources or Resources(),
+    )
     planner = Planner(context)
     stages = planner.pipeline(tree)
     plan = nodes.Plan(tuple(stages), diagnostics=tuple(context.diagnostics))

@@ -6,6 +6,7 @@ function from the signature modules, one per family of functions.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
@@ -74,6 +75,9 @@ class FunctionSpec:
     # It may read any field of the event (getField(), join()), so engines that
     # read only the columns a query names must read them all.
     reads_all_fields: bool = False
+    # The fields it sets, from its bound arguments, when they are more than its
+    # ``as`` field (ipLocation() sets ``ip.country``, ``ip.city`` and more).
+    output_fields: Callable[[Mapping[str, object]], tuple[str, ...]] | None = None
 
     @property
     def documentation(self) -> str:

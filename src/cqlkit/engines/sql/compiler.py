@@ -226,6 +226,8 @@ def _assigned_fields(stages: Iterable[nodes.Stage]) -> list[str]:
 def _call_outputs(call: nodes.BoundCall) -> list[str]:
     target = call.get("as")
     names = [str(target)] if isinstance(target, str) else []
+    if call.spec.output_fields is not None:
+        names.extend(call.spec.output_fields(call.arguments))
     if call.name == "rename":
         spec = call.get("field")
         if isinstance(spec, tuple):
