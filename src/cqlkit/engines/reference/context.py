@@ -18,6 +18,8 @@ class RunContext:
 
     lift_default_limits: bool = False
     warnings: list[str] = field(default_factory=list)
+    # Tables that defineTable() built, by name, for match(table=NAME).
+    tables: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
     def warn(self, message: str) -> None:
         """Record a warning once, however often it happens."""
