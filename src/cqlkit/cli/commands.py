@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cqlkit.cli.output import plural, write_check_report, write_rows
+from cqlkit.cli.output import plural, write_rows
+from cqlkit.cli.resource_options import parameters_from, resources_from
 from cqlkit.engines.reference.context import RunContext
 from cqlkit.engines.reference.interpreter import run_plan
 from cqlkit.engines.reference.row import Row
@@ -21,7 +22,7 @@ from cqlkit.plan.nodes import Plan
 
 if TYPE_CHECKING:
     from cqlkit.sources.prefilter import LineFilter
-from cqlkit.plan.planner import check_query, plan_query
+from cqlkit.plan.planner import plan_query
 from cqlkit.sources import ReadReport, raw_line_field, read_events
 
 MAX_PROBLEMS_SHOWN = 5
@@ -44,24 +45,6 @@ def read_query(argument: str) -> str:
     return argument
 
 
-def run_check(argument: str, lenient: bool, output_format: str, *, strict: bool = False) -> int:
-    """Check a query and print its diagnostics; return 1 on any error, and with
-    ``strict`` on any warning too."""
-    from cqlkit.cli.test_command import check_strict_exit
-
-    text = read_query(argument)
-    try:
-        _, diagnostics = check_query(text, lenient=lenient)
-    except CqlError as exc:
-        write_check_report(text, [], output_format, syntax_error=exc)
-        return 1
-    write_check_report(text, diagnostics, output_format)
-    status = check_strict_exit(diagnostics, strict=strict)
-    if status and output_format == "text" and not any(d.severity == "error" for d in diagnostics):
-        click.echo("--strict: the warnings above count as failures")
-    return status
-
-
 def run_query(
     argument: str,
     paths: Sequence[Path],
@@ -71,8 +54,12 @@ def run_query(
 ) -> int:
     """Run one query over the inputs and print its rows."""
     text = read_query(argument)
-    values = dict(_parse_parameter(item) for item in parameters)
-    plan = plan_query(text, lenient=lenient, parameters=values)
+    plan = plan_query(
+        text,
+        lenient=lenient,
+        parameters=parameters_from(parameters),
+        resources=resources_from(options),
+    )
     _print_plan_warnings(text, plan, "query")
     return _run_jobs([Job("query", plan, text)], paths, options, with_names=False)
 
@@ -91,11 +78,12 @@ def run_hunt(
     from cqlkit.detections.catalog import find_detections, load_catalog
 
     detections = find_detections(list(ids)) if ids else load_catalog()
+    resources = resources_from(options)
     jobs = []
     for detection in detections:
         text = apply_tuning(detection, detection.query(query_name), tuning)
         try:
-            plan = plan_query(text, lenient=lenient)
+            plan = plan_query(text, lenient=lenient, resources=resources)
         except CqlError as exc:
             exc.add_note(f"while planning detection {detection.id}")
             raise
@@ -277,12 +265,19 @@ def run_ingest(
     return 0
 
 
-def run_explain(argument: str, lenient: bool) -> int:
+def run_explain(
+    argument: str, lenient: bool, parameters: Sequence[str], options: dict[str, Any]
+) -> int:
     """Print the logical plan and the SQL of each engine."""
     from cqlkit.cli.explain import explain_text
 
     text = read_query(argument)
-    plan = plan_query(text, lenient=lenient)
+    plan = plan_query(
+        text,
+        lenient=lenient,
+        parameters=parameters_from(parameters),
+        resources=resources_from(options),
+    )
     click.echo(explain_text(plan))
     return 0
 
@@ -307,13 +302,6 @@ class _inputs:
     def __exit__(self, *exc: object) -> None:
         if self.temporary is not None:
             self.temporary.close()
-
-
-def _parse_parameter(item: str) -> tuple[str, str]:
-    name, separator, value = item.partition("=")
-    if not separator or not name:
-        raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="--param")
-    return name, value
 
 
 def _print_plan_warnings(text: str, plan: Plan, name: str) -> None:

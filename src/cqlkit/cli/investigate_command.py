@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from cqlkit.cli.resource_options import parameters_from
+
 if TYPE_CHECKING:
     from cqlkit.engines.reference.row import Row
     from cqlkit.investigation import Investigation
@@ -143,7 +145,7 @@ def run_investigate(argument: str, paths: Sequence[Path], options: dict[str, Any
     from cqlkit.sources import ReadReport, read_events
 
     process = _process_option(options["aid"], options["process_id"], options["hit_number"])
-    overrides = dict(_parse_parameter(item) for item in options["parameters"])
+    overrides = parameters_from(options["parameters"])
     detection = _find_detection(argument)
     pivots = select_pivots(
         load_pivots(detection.path / INVESTIGATIONS_FOLDER), list(options["pivot_names"])
@@ -206,13 +208,6 @@ def _process_option(
     if hit_number is not None:
         raise click.UsageError("give either --hit or --aid and --process-id, not both")
     return aid, process_id
-
-
-def _parse_parameter(item: str) -> tuple[str, str]:
-    name, separator, value = item.partition("=")
-    if not separator or not name:
-        raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="--param")
-    return name.removeprefix("?"), value
 
 
 def _print_messages(result: Investigation) -> None:

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import click
 
 from cqlkit import __version__
+from cqlkit.cli.resource_options import PARAM_OPTION, resource_options
 from cqlkit.cli.test_command import STRICT_CHECK_OPTION
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -148,6 +149,7 @@ def cli() -> None:
         " a CQL filter from its tuning/ folder."
     ),
 )
+@resource_options
 @_input_options
 @_store_options
 def hunt(
@@ -175,13 +177,8 @@ def hunt(
     is_flag=True,
     help="Accept the known mistakes of published queries, with a warning for each.",
 )
-@click.option(
-    "--param",
-    "parameters",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Value of a query parameter ?NAME (repeatable).",
-)
+@PARAM_OPTION
+@resource_options
 @_input_options
 @_store_options
 def run(
@@ -197,7 +194,7 @@ def run(
 
 
 @cli.command()
-@click.argument("query")
+@click.argument("queries", nargs=-1, required=True, metavar="QUERY_OR_FILE...")
 @click.option(
     "--lenient",
     is_flag=True,
@@ -206,22 +203,38 @@ def run(
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "ndjson"]),
     default="text",
     show_default=True,
-    help="Report format.",
+    help="Report format; ndjson writes one result per query or file.",
 )
 @STRICT_CHECK_OPTION
+@PARAM_OPTION
+@resource_options
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
-def check(query: str, lenient: bool, output_format: str, strict: bool, debug: bool) -> None:
-    """Check QUERY (text, or a file holding it) as LogScale's compiler would.
+def check(
+    queries: tuple[str, ...],
+    lenient: bool,
+    output_format: str,
+    strict: bool,
+    parameters: tuple[str, ...],
+    debug: bool,
+    **options: Any,
+) -> None:
+    """Check queries as LogScale's compiler would: query text, .cql files, or
+    folders of .cql files.
 
-    Prints every error and warning with a fix; exits with 1 on any error, and with
-    --strict on any warning too.
+    Prints every error and warning with a fix, and one result per query; exits
+    with 1 when any query has an error, and with --strict a warning too.
     """
-    from cqlkit.cli.commands import run_check
+    from cqlkit.cli.check_command import run_check
 
-    _guard(debug, lambda: run_check(query, lenient, output_format, strict=strict))
+    _guard(
+        debug,
+        lambda: run_check(
+            queries, lenient, output_format, strict=strict, parameters=parameters, options=options
+        ),
+    )
 
 
 @cli.command()
@@ -231,12 +244,16 @@ def check(query: str, lenient: bool, output_format: str, strict: bool, debug: bo
     is_flag=True,
     help="Accept the known mistakes of published queries, with a warning for each.",
 )
+@PARAM_OPTION
+@resource_options
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
-def explain(query: str, lenient: bool, debug: bool) -> None:
+def explain(
+    query: str, lenient: bool, parameters: tuple[str, ...], debug: bool, **options: Any
+) -> None:
     """Print the logical plan of QUERY and the SQL that the DuckDB engine runs."""
     from cqlkit.cli.commands import run_explain
 
-    _guard(debug, lambda: run_explain(query, lenient))
+    _guard(debug, lambda: run_explain(query, lenient, parameters, options))
 
 
 @cli.command()

@@ -139,9 +139,9 @@ def write_check_report(
 ) -> None:
     """Write the result of ``cqlkit check``."""
     if output_format == "json":
-        records = [_diagnostic_record(d) for d in diagnostics]
+        records = [diagnostic_record(d) for d in diagnostics]
         if syntax_error is not None:
-            records.append(_error_record(syntax_error))
+            records.append(error_record(syntax_error))
         sys.stdout.buffer.write(orjson.dumps(records, option=orjson.OPT_INDENT_2) + b"\n")
         sys.stdout.buffer.flush()
         return
@@ -155,7 +155,7 @@ def write_check_report(
     click.echo(f"{errors} errors, {warnings} warnings: {verdict}")
 
 
-def _diagnostic_record(diagnostic: Diagnostic) -> dict[str, object]:
+def diagnostic_record(diagnostic: Diagnostic) -> dict[str, object]:
     span = diagnostic.span
     return {
         "severity": diagnostic.severity,
@@ -168,7 +168,7 @@ def _diagnostic_record(diagnostic: Diagnostic) -> dict[str, object]:
     }
 
 
-def _error_record(error: CqlError) -> dict[str, object]:
+def error_record(error: CqlError) -> dict[str, object]:
     span = error.span
     return {
         "severity": "error",

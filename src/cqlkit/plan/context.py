@@ -26,6 +26,11 @@ class PlanContext:
     lenient: bool = False
     parameters: Mapping[str, str] = field(default_factory=dict)
     resources: Resources = field(default_factory=Resources)
+    # The saved searches being planned, outermost first, to stop cycles.
+    saved_search_stack: tuple[str, ...] = ()
+    # check lets parameters without a value stand for themselves, as LogScale's
+    # editor compiles a parameterised query before the user fills it in.
+    parameters_optional: bool = False
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def error(self, code: str, message: str, span: Span | None, **extra: str | Span | None) -> None:
@@ -70,10 +75,13 @@ class PlanContext:
             return self.parameters[name]
         if default is not None:
             return default
-        self.error(
-            "missing-parameter",
-            f"the query parameter ?{name} has no value",
-            span,
-            hint=f"give it a value with --param {name}=VALUE",
+        if self.parameters_optional:
+            return name
+        hint = (
+            f"pass it in the call: ${self.saved_search_stack[-1]}({name}=VALUE)"
+            if self.saved_search_stack
+            else f"give it a value with --param {name}=VALUE"
         )
+        message = f"the query parameter ?{name} has no value"
+        self.error("missing-parameter", message, span, hint=hint)
         return ""

@@ -21,6 +21,7 @@ from cqlkit.plan.expressions import plan_expression
 from cqlkit.plan.functions import FunctionKind, lookup
 from cqlkit.plan.predicates import plan_predicate
 from cqlkit.plan.resources import Resources
+from cqlkit.plan.saved_searches import inline_saved_search
 
 
 def plan_query(
@@ -57,10 +58,12 @@ def check_query(
     lenient: bool = False,
     parameters: Mapping[str, str] | None = None,
     resources: Resources | None = None,
+    parameters_optional: bool = False,
 ) -> tuple[nodes.Plan | None, list[Diagnostic]]:
     """Plan ``text`` and return the plan with every diagnostic found.
 
-    Syntax errors still raise; semantic problems are collected.
+    Syntax errors still raise; semantic problems are collected. With
+    ``parameters_optional``, a query parameter without a value is no error.
     """
     tree = parse(text)
     context = PlanContext(
@@ -68,6 +71,7 @@ def check_query(
         lenient=lenient,
         parameters=dict(parameters or {}),
         resources=resources or Resources(),
+        parameters_optional=parameters_optional,
     )
     planner = Planner(context)
     stages = planner.pipeline(tree)
@@ -155,14 +159,7 @@ class Planner:
         if isinstance(node, ast.FieldOperator):
             return self._call_stage(node.call, injected_field=self.field_name(node.field))
         if isinstance(node, ast.SavedSearchCall):
-            self.context.error(
-                "saved-search",
-                f"the saved search ${node.name}() cannot be resolved:"
-                " cqlkit has no saved-search library yet",
-                node.span,
-                hint="paste the saved query's text in place of the call",
-            )
-            return []
+            return inline_saved_search(self, node)
         extraction = self._extraction(node)
         if extraction is not None:
             return [extraction]
