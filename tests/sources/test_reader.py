@@ -21,7 +21,7 @@ WINLOGBEAT_LINE = (
 
 
 def test_formats_constant() -> None:
-    assert FORMATS == ("fdr", "logscale", "winlogbeat", "evtx", "parquet")
+    assert FORMATS == ("fdr", "logscale", "winlogbeat", "evtx", "parquet", "ndjson")
 
 
 def test_malformed_line_skipped(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ OUTPUT_FORMATS = ("table", "ndjson", "json", "csv")
 
 # The names of cqlkit.sources.FORMATS, written out so that --help does not import
 # the readers; a test checks that the two lists agree.
-INPUT_FORMATS = ("fdr", "logscale", "winlogbeat", "evtx", "parquet")
+INPUT_FORMATS = ("fdr", "logscale", "winlogbeat", "evtx", "parquet", "ndjson")
 INPUT_FORMAT_OPTION = click.option(
     "--input-format",
     type=click.Choice(INPUT_FORMATS),

@@ -14,6 +14,8 @@ Formats (:data:`FORMATS`):
 - ``evtx``: Windows event log files.
 - ``parquet``: Parquet files, such as the part files of a cqlkit store (see
   :mod:`cqlkit.sources.parquet`).
+- ``ndjson``: plain NDJSON queried exactly as given, with no field mapping (see
+  :mod:`cqlkit.sources.plainjson`). Never detected: choose it with ``--input-format``.
 
 A JSON ``null`` becomes the text ``null``, as LogScale ``parseJson()`` does by default. A
 Parquet null is no field at all.

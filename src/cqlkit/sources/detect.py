@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from cqlkit.errors import SourceError
 
 #: Input formats, in the order the ``--input-format`` help lists them.
-FORMATS: tuple[str, ...] = ("fdr", "logscale", "winlogbeat", "evtx", "parquet")
+FORMATS: tuple[str, ...] = ("fdr", "logscale", "winlogbeat", "evtx", "parquet", "ndjson")
 
 #: Formats stored as JSON, one object per line or one array of objects.
-JSON_FORMATS: tuple[str, ...] = ("fdr", "logscale", "winlogbeat")
+JSON_FORMATS: tuple[str, ...] = ("fdr", "logscale", "winlogbeat", "ndjson")
 
 #: The four bytes that open (and close) every Parquet file.
 PARQUET_MAGIC = b"PAR1"

@@ -30,6 +30,7 @@ from cqlkit.sources.jsonrecords import (
 from cqlkit.sources.logscale import logscale_event
 from cqlkit.sources.mapping import WindowsEventMapper
 from cqlkit.sources.parquet import open_parquet_records
+from cqlkit.sources.plainjson import plain_event
 from cqlkit.sources.report import InvalidRecord, ReadReport, RejectedRecord
 from cqlkit.sources.values import Event
 from cqlkit.sources.winlogbeat import winlogbeat_event
@@ -44,6 +45,7 @@ CONVERTERS: dict[str, Converter] = {
     "fdr": fdr_event,
     "logscale": logscale_event,
     "winlogbeat": winlogbeat_event,
+    "ndjson": plain_event,
 }
 
 #: Formats whose Sysmon 1 and Security 4688 events gain Falcon ProcessRollup2 fields.
@@ -353,7 +355,7 @@ class _Reader:
 
 
 _T = TypeVar("_T")
-_FILTERABLE = frozenset({"fdr", "logscale"})
+_FILTERABLE = frozenset({"fdr", "logscale", "ndjson"})
 
 
 def _read_by_line(sniffed: list[JsonItem]) -> bool:
