@@ -34,6 +34,7 @@ class ParamType(Enum):
     EXPRESSION = "expression"
     EXPRESSIONS = "expressions"  # an array of expressions
     AGGREGATES = "aggregates"  # an aggregate call, an array of them or a sub-pipeline
+    PIPELINE = "pipeline"  # a sub-query of non-aggregate steps, such as condition={x > 2}
     RENAMES = "renames"  # a field name, or an array of [old, new] pairs
 
 

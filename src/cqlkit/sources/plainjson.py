@@ -1,6 +1,6 @@
 """Plain NDJSON: events queried exactly as given, with no field mapping.
 
-A LogScale query over exported events sees the fields the export holds. This
+A LogScale query over exported events reads the fields the export holds. This
 reader keeps every field and value as written (nested objects and arrays
 become ``a.b`` and ``a[0]`` fields, as LogScale names them), adds no tag
 such as ``#type``, and never renames. Two things are filled in only when the
@@ -22,7 +22,7 @@ def plain_event(record: dict[str, object], raw: str) -> Event:
     event.setdefault("@rawstring", raw)
     stamp = record.get("@timestamp")
     if stamp is not None:
-        # An unreadable time stays as given: the query sees what the file holds.
+        # An unreadable time stays as given: the query gets what the file holds.
         with contextlib.suppress(ValueError):
             event["@timestamp"] = str(timestamp_to_epoch_ms(stamp))
     return event
