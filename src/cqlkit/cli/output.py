@@ -151,8 +151,14 @@ def write_check_report(
         click.echo(diagnostic.render(text) + "\n")
     errors = sum(d.severity == "error" for d in diagnostics) + (syntax_error is not None)
     warnings = sum(d.severity == "warning" for d in diagnostics)
-    verdict = "LogScale would reject this query" if errors else "LogScale would accept this query"
-    click.echo(f"{errors} errors, {warnings} warnings: {verdict}")
+    lacking = sum(d.code == "unsupported-function" for d in diagnostics)
+    if errors and errors == lacking:
+        verdict = "LogScale would accept this query, but cqlkit lacks the functions above"
+    elif errors:
+        verdict = "LogScale would reject this query"
+    else:
+        verdict = "LogScale would accept this query"
+    click.echo(f"{plural(errors, 'error')}, {plural(warnings, 'warning')}: {verdict}")
 
 
 def diagnostic_record(diagnostic: Diagnostic) -> dict[str, object]:

@@ -14,6 +14,7 @@ from cqlkit.language import ast
 from cqlkit.language.span import Span
 from cqlkit.plan import mistakes
 from cqlkit.plan.functions import REGISTRY, FunctionSpec, Parameter, ParamType, lookup
+from cqlkit.plan.logscale_names import logscale_name
 from cqlkit.plan.nodes import ArgumentValue, BoundCall
 
 if TYPE_CHECKING:
@@ -105,6 +106,17 @@ def _check_rename_target(
 
 
 def _unknown_function(planner: Planner, call: ast.Call) -> None:
+    known = logscale_name(call.name)
+    if known is not None:
+        page = known.lower().replace(":", "-")
+        planner.context.error(
+            "unsupported-function",
+            f"{known}() is a LogScale function that cqlkit does not implement yet",
+            call.name_span,
+            hint=f"see https://library.humio.com/data-analysis/functions-{page}.html;"
+            " rewrite the query without it to run it offline",
+        )
+        return
     close = difflib.get_close_matches(call.name.lower(), REGISTRY, n=1)
     hint = f"did you mean {REGISTRY[close[0]].name}()?" if close else None
     planner.context.error(
