@@ -44,6 +44,14 @@ def test_package_call_and_nesting(library: Resources) -> None:
     assert kept_ids('$"corp/whoami"()', EVENTS, resources=library) == ["1"]
 
 
+def test_scoped_package_call(library: Resources, tmp_path: Path) -> None:
+    folder = tmp_path / "acme" / "hunting"
+    folder.mkdir(parents=True)
+    (folder / "shells.cql").write_text("CommandLine=*whoami*", encoding="utf-8")
+    assert kept_ids("$acme/hunting:shells()", EVENTS, resources=library) == ["1", "3"]
+    assert kept_ids('$"acme/hunting:shells"()', EVENTS, resources=library) == ["1", "3"]
+
+
 def test_saved_search_inside_a_pipeline(library: Resources) -> None:
     plan = plan_query('$shells(pattern="cmd*") | count()', resources=library)
     assert [stage.__class__.__name__ for stage in plan.stages] == ["Filter", "Filter", "Apply"]

@@ -2,7 +2,8 @@
 
 LogScale stores saved searches (user functions) in the tenant. Offline they
 come from a library folder (``--library DIR``) with one ``NAME.cql`` file per
-saved search; ``$"package/name"()`` reads ``DIR/package/name.cql``. A call
+saved search; a package's saved search, ``$"scope/package:name"()`` (or
+``$scope/package:name()``), reads ``DIR/scope/package/name.cql``. A call
 runs the saved query in place, as if its text were written there, with each
 argument giving the value of the query parameter of that name (``?arg``).
 A parameter that the call leaves out takes its ``?{arg=default}`` default.
@@ -69,16 +70,17 @@ def inline_saved_search(planner: Planner, call: ast.SavedSearchCall) -> list[nod
 
 def _resolve(context: PlanContext, call: ast.SavedSearchCall) -> Path | None:
     library = context.resources.library_dir
+    relative = call.name.replace(":", "/")
     if library is None:
         context.error(
             "saved-search",
             f"the saved search ${call.name}() cannot be resolved: no saved-search library",
             call.span,
-            hint=f"pass --library DIR, with the saved query in DIR/{call.name}.cql",
+            hint=f"pass --library DIR, with the saved query in DIR/{relative}.cql",
         )
         return None
     root = library.resolve()
-    path = (root / f"{call.name}.cql").resolve()
+    path = (root / f"{relative}.cql").resolve()
     if not path.is_relative_to(root):
         context.error(
             "saved-search",
@@ -93,7 +95,7 @@ def _resolve(context: PlanContext, call: ast.SavedSearchCall) -> Path | None:
             "saved-search",
             f"the saved search ${call.name}() is not in the library {library}",
             call.span,
-            hint=f"add {call.name}.cql to {library}; saved searches there: {listed}",
+            hint=f"add {relative}.cql to {library}; saved searches there: {listed}",
         )
         return None
     return path
