@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from cqlkit.cli.input_formats import INPUT_FORMATS
 from cqlkit.cli.resource_options import parameters_from
 
 if TYPE_CHECKING:
@@ -34,7 +35,6 @@ HIT_RESULT_NAME = "hit"
 
 # The names of cqlkit.sources.FORMATS, written out so that --help does not import the
 # readers; a test checks that the two lists agree.
-INPUT_FORMATS = ("fdr", "logscale", "winlogbeat", "evtx", "parquet")
 
 
 @click.command("investigate")

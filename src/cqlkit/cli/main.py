@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import click
 
 from cqlkit import __version__
+from cqlkit.cli.input_formats import INPUT_FORMATS
 from cqlkit.cli.resource_options import PARAM_OPTION, resource_options
 from cqlkit.cli.test_command import STRICT_CHECK_OPTION
 
@@ -31,9 +32,6 @@ EXIT_INPUT_ERROR = 4
 OUTPUT_FORMATS = ("table", "ndjson", "json", "csv")
 
 
-# The names of cqlkit.sources.FORMATS, written out so that --help does not import
-# the readers; a test checks that the two lists agree.
-INPUT_FORMATS = ("fdr", "logscale", "winlogbeat", "evtx", "parquet", "ndjson")
 INPUT_FORMAT_OPTION = click.option(
     "--input-format",
     type=click.Choice(INPUT_FORMATS),
