@@ -8,8 +8,7 @@ LogScale would not know either (an error with the closest known name).
 
 from __future__ import annotations
 
-LOGSCALE_FUNCTIONS: frozenset[str] = frozenset(
-    """
+_NAMES = """
     accumulate array:append array:contains array:dedup array:drop array:eval array:exists
     array:filter array:intersection array:length array:reduceAll array:reduceColumn
     array:reduceRow array:regex array:rename array:sort array:union asn avg base64Decode
@@ -32,8 +31,9 @@ LOGSCALE_FUNCTIONS: frozenset[str] = frozenset(
     time:millisecond time:minute time:month time:monthName time:second time:weekOfYear
     time:year timeChart tokenHash top transpose unit:convert upper urlDecode urlEncode
     wildcard window worldMap writeJson xml:prettyPrint
-    """.split()
-)
+    """
+
+LOGSCALE_FUNCTIONS: frozenset[str] = frozenset(_NAMES.split())
 
 _BY_LOWER_NAME = {name.lower(): name for name in LOGSCALE_FUNCTIONS}
 
