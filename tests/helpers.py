@@ -7,7 +7,7 @@ engine and the DuckDB engine, and the test fails if their rows differ.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from cqlkit.engines.duckdb.engine import DuckDBEngine
 from cqlkit.engines.reference.context import RunContext
@@ -30,6 +30,11 @@ def make_events(*fields: Mapping[str, str]) -> list[dict[str, str]]:
         event.update(values)
         events.append(event)
     return events
+
+
+def without_metadata(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Return the rows without the @id and @timestamp fields that make_events adds."""
+    return [{k: v for k, v in row.items() if k not in ("@id", "@timestamp")} for row in rows]
 
 
 def run(
@@ -80,6 +85,24 @@ def assert_engines_agree(
         assert _multiset(duckdb_rows) == _multiset(reference), (
             "DuckDB and the reference engine disagree"
         )
+
+
+def run_in_order(
+    query: str, events: Sequence[Mapping[str, str]], *, sql_only: bool = True
+) -> tuple[list[dict[str, str]], list[str], list[str]]:
+    """Run ``query`` on both engines, check that they give the same rows in the
+    same order and the same warnings, and return the rows, the warnings and
+    DuckDB's notices of stages it ran on the reference engine. ``sql_only``
+    fails the test on any such notice."""
+    plan = plan_query(query)
+    context = RunContext()
+    reference = [dict(row) for row in run_plan(plan, [dict(e) for e in events], context)]
+    (outcome,) = DuckDBEngine(batch_size=3).run([plan], [dict(e) for e in events])
+    if sql_only:
+        assert outcome.notices == []
+    assert [dict(row) for row in outcome.rows] == reference
+    assert outcome.warnings == context.warnings
+    return reference, context.warnings, outcome.notices
 
 
 def defines_order(plan: Plan) -> bool:

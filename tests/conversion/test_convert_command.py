@@ -30,7 +30,7 @@ UNSCOPED_RULES = [
     pytest.param(
         "network_connection_cmstp.yml",
         "Network Connection Of cmstp.exe Without Initiated",
-        r"ContextBaseFileName=/^cmstp\.exe$/i (cqlkit could not plan all of the query",
+        r"ContextBaseFileName=/^cmstp\.exe$/i and !cidr(RemoteAddressIP4, subnet=10.0.0.0/8)",
         id="network_connection-without-initiated",
     ),
 ]

@@ -114,6 +114,16 @@ class SubQuery(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class NamedQuery(Node):
+    """One query of correlate(): ``name: { ... } include: [f1, f2]``."""
+
+    name: str
+    name_span: Span
+    query: SubQuery
+    include: Node | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Argument(Node):
     """One function argument, named (``limit=10``) or positional."""
 
@@ -185,6 +195,15 @@ class And(Node):
     implicit: bool = False
 
 
+def conjuncts(node: Node) -> Iterator[Node]:
+    """Yield the parts of a top-level and-chain in order. Any other node is one part."""
+    if isinstance(node, And):
+        yield from conjuncts(node.left)
+        yield from conjuncts(node.right)
+    else:
+        yield node
+
+
 @dataclass(frozen=True, slots=True)
 class Or(Node):
     """Either filter."""
@@ -203,7 +222,8 @@ class Not(Node):
 @dataclass(frozen=True, slots=True)
 class Comparison(Node):
     """A field filter ``field op value`` with op one of ``= != < <= > >= like``.
-    The value is a string, word, regex or ``TildeRegex``; it is never a field."""
+    The value is a string, word, regex or ``TildeRegex``; it is never a field.
+    Inside a correlate() query, op ``<=>`` links the field to ``query.field`` (a Word)."""
 
     field: FieldName
     op: str

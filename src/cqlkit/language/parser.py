@@ -53,6 +53,8 @@ class Parser:
         self.lexer = Lexer(text)
         self.pos = 0
         self.depth = 0
+        # Inside a correlate() query, where `field <=> query.field` links two queries.
+        self.named_query_depth = 0
         self._cache: dict[tuple[int, Mode], Token] = {}
 
     # --- cursor -------------------------------------------------------------
@@ -301,9 +303,35 @@ class Parser:
     def _parse_comparison(self) -> ast.Comparison:
         field = self._parse_field_name()
         op_token = self._advance()
+        following = self._peek()
+        if (
+            op_token.kind is K.LE
+            and following.kind is K.GT
+            and following.span.start == op_token.span.end
+        ):
+            return self._parse_link(field, op_token)
         op = "like" if op_token.is_keyword("like") else _COMPARISONS[op_token.kind]
         value = self._parse_comparison_value(op_token)
         return ast.Comparison(self._span_from(field.span), field, op, value)
+
+    def _parse_link(self, field: ast.FieldName, op_token: Token) -> ast.Comparison:
+        """Parse the rest of ``field <=> query.field``, which links two correlate() queries."""
+        self._advance()  # the > of <=>
+        if self.named_query_depth == 0:
+            raise self._error(
+                "the <=> operator links the queries of correlate() and is valid only inside them",
+                op_token.span.cover(self._peek().span),
+                "to compare two fields of one event, use test(a == b)",
+            )
+        token = self._peek()
+        if token.kind is not K.WORD or "." not in token.text:
+            raise self._error(
+                f"expected query.field after <=>, found {_describe(token)}",
+                token.span,
+                "name a field of another correlate() query, for example login.user",
+            )
+        value = ast.Word(self._advance().span, token.text)
+        return ast.Comparison(self._span_from(field.span), field, "<=>", value)
 
     def _parse_comparison_value(self, op_token: Token) -> ast.Node:
         token = self._peek()
@@ -392,7 +420,8 @@ class Parser:
                 arguments.append(self._parse_argument(spec))
         self._expect(K.RPAREN, f", or ) in the arguments of {name.text}()")
         self.depth -= 1
-        return ast.Call(self._span_from(name.span), name.text, tuple(arguments), name.span)
+        grouped = _group_named_queries(arguments, spec)
+        return ast.Call(self._span_from(name.span), name.text, grouped, name.span)
 
     def _parse_saved_call(self) -> ast.SavedSearchCall:
         token = self._advance()
@@ -414,8 +443,26 @@ class Parser:
             self._advance()
             value = self._parse_argument_value(spec, token.text)
             return ast.Argument(token.span.cover(value.span), token.text, value, token.span)
+        if _is_query_label(token) and self._lookahead().kind is K.LBRACE:
+            named = self._parse_named_query()
+            return ast.Argument(named.span, None, named)
         value = self._parse_argument_value(spec, None)
         return ast.Argument(value.span, None, value)
+
+    def _parse_named_query(self) -> ast.NamedQuery:
+        """Parse one query of correlate(): ``name: { ... }`` and its optional ``include: [...]``."""
+        label = self._advance()
+        name_span = Span(label.span.start, label.span.end - 1, label.span.line, label.span.col)
+        self.named_query_depth += 1
+        query = self._parse_subquery()
+        self.named_query_depth -= 1
+        include = None
+        following = self._peek()
+        if following.kind is K.WORD and following.text == "include:":
+            self._advance()
+            include = self._parse_value()
+        name = label.text[:-1]
+        return ast.NamedQuery(self._span_from(label.span), name, name_span, query, include)
 
     def _parse_argument_value(self, spec: FunctionSpec | None, name: str | None) -> ast.Node:
         if spec is not None and spec.is_expression_argument(name):
@@ -435,6 +482,8 @@ class Parser:
             return self._parse_value_array()
         if kind is K.LBRACE:
             return self._parse_subquery()
+        if kind is K.LPAREN:
+            return self._parse_parenthesised_value()
         if kind is K.TILDE:
             return self._parse_tilde_regex()
         if kind is K.SAVED:
@@ -453,6 +502,16 @@ class Parser:
         if kind is K.WORD:
             return self._parse_word_value(token)
         raise self._error(f"expected a value, found {_describe(token)}", token.span)
+
+    def _parse_parenthesised_value(self) -> ast.Node:
+        """Parse a value in parentheses, such as the weight of
+        ``sankey(source=a, target=b, weight=(sum(cnt)))``. The parentheses only group."""
+        self._advance()
+        self.depth += 1
+        inner = self._parse_value()
+        self._expect(K.RPAREN, ") to close the parenthesis")
+        self.depth -= 1
+        return inner
 
     def _parse_word_value(self, token: Token) -> ast.Node:
         following = self._peek()
@@ -573,6 +632,27 @@ class Parser:
             regex.span if regex.kind is K.REGEX else token.span,
             'use the regex() function, for example regex("pattern", field=FieldName)',
         )
+
+
+def _is_query_label(token: Token) -> bool:
+    """Tell whether ``token`` is a word such as ``login:``, which names a correlate() query."""
+    return token.kind is K.WORD and len(token.text) > 1 and token.text.endswith(":")
+
+
+def _group_named_queries(
+    arguments: list[ast.Argument], spec: FunctionSpec | None
+) -> tuple[ast.Argument, ...]:
+    """Gather correlate()'s named queries into one array argument of its unnamed
+    parameter, placed where the first of them was written."""
+    positions = [i for i, a in enumerate(arguments) if isinstance(a.value, ast.NamedQuery)]
+    if not positions:
+        return tuple(arguments)
+    queries = tuple(arguments[i].value for i in positions)
+    span = queries[0].span.cover(queries[-1].span)
+    grouped = ast.Argument(span, spec.unnamed if spec else None, ast.ArrayLit(span, queries))
+    others = [a for a in arguments if not isinstance(a.value, ast.NamedQuery)]
+    others.insert(positions[0], grouped)
+    return tuple(others)
 
 
 def _describe(token: Token) -> str:

@@ -13,9 +13,19 @@ from typing import TYPE_CHECKING
 from cqlkit.language import ast
 from cqlkit.language.span import Span
 from cqlkit.plan import mistakes
+from cqlkit.plan.arrays import check_array_arguments, row_pipeline
+from cqlkit.plan.checks_aggregates import check_call
+from cqlkit.plan.checks_sessions import check_session_arguments
+from cqlkit.plan.correlate import plan_named_queries
 from cqlkit.plan.functions import REGISTRY, FunctionSpec, Parameter, ParamType, lookup
 from cqlkit.plan.logscale_names import logscale_name
+from cqlkit.plan.lookups.checks import check_call as check_lookup_call
 from cqlkit.plan.nodes import ArgumentValue, BoundCall
+from cqlkit.plan.signatures_calendar import check_calendar_arguments
+from cqlkit.plan.signatures_math import check_math_arguments
+from cqlkit.plan.signatures_parsing import check_parsing_arguments
+from cqlkit.plan.signatures_text import check_text_arguments
+from cqlkit.plan.subquery_checks import check_subquery_call
 
 if TYPE_CHECKING:
     from cqlkit.plan.planner import Planner
@@ -61,10 +71,19 @@ def bind_call(
             (name, planner.expression(node)) for name, node in given.items()
         )
     _check_regex_argument(planner, spec, arguments, call)
+    check_lookup_call(planner.context, spec, arguments, call)
+    check_parsing_arguments(planner, spec, arguments, call)
+    check_text_arguments(planner, spec, arguments, call)
+    check_calendar_arguments(planner, spec, arguments, call)
+    check_math_arguments(planner, spec, arguments, call)
     if spec.name == "wildcard" and "field" not in given:
         # wildcard() without field= searches the event as free text does.
         planner.uses_free_text = True
     _check_rename_target(planner, spec, arguments, call)
+    check_array_arguments(planner, spec, arguments, call)
+    check_subquery_call(planner, spec, arguments, call)
+    check_call(planner.context, spec, arguments, call.span)
+    check_session_arguments(planner.context, spec, arguments, call.span)
     return BoundCall(spec, arguments, frozenset(given), call.span, call.negated)
 
 
@@ -127,6 +146,9 @@ def _unknown_function(planner: Planner, call: ast.Call) -> None:
 def _assign_parameters(planner: Planner, spec: FunctionSpec, call: ast.Call) -> dict[str, ast.Node]:
     """Map each argument to a parameter name, recording misplaced ones."""
     given: dict[str, ast.Node] = {}
+    # One argument may leave out its name, in any position: LogScale's session()
+    # example writes session(maxpause=15m, count(as=clicks)).
+    unnamed_seen = False
     for index, argument in enumerate(call.arguments):
         name = argument.name
         if spec.assignments_only:
@@ -138,9 +160,10 @@ def _assign_parameters(planner: Planner, spec: FunctionSpec, call: ast.Call) -> 
                 )
                 continue
         elif name is None:
-            if index > 0 or spec.unnamed is None:
+            if unnamed_seen or spec.unnamed is None:
                 _misplaced_positional(planner, spec, argument, index)
                 continue
+            unnamed_seen = True
             name = spec.unnamed
         else:
             parameter = spec.parameter(name)
@@ -162,7 +185,7 @@ def _misplaced_positional(
     if spec.unnamed is None:
         message = f"{spec.name}() has no parameter that may be unnamed"
     else:
-        message = f"only {spec.unnamed}, the first argument of {spec.name}(), may be unnamed"
+        message = f"only one argument of {spec.name}(), its {spec.unnamed}, may be unnamed"
     planner.context.error(
         "unnamed-argument",
         message,
@@ -201,6 +224,10 @@ def convert(
         return tuple(planner.expression(item) for item in items)
     if kind is P.AGGREGATES:
         return planner.aggregates(node)
+    if kind is P.QUERIES:
+        return plan_named_queries(planner, node)
+    if kind is P.PIPELINE:
+        return row_pipeline(planner, spec, node)
     if kind in (P.FIELDS, P.VALUES, P.CHOICES, P.RENAMES):
         return _convert_list(planner, spec, parameter, node)
     return _convert_scalar(planner, spec, parameter, node)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from cqlkit.plan import nodes
 from cqlkit.plan.functions import FunctionKind, ParamType
+from cqlkit.plan.signatures_aggregates import SEQUENCE_FUNCTIONS
 
 # Free-text search does not read these metadata fields, nor tag fields (names that
 # start with #); it reads @rawstring first.
@@ -36,7 +37,7 @@ _OUTPUT_PARAMETERS = frozenset({"as"})
 _ANY_FIELD = "*"
 _NARROWING = frozenset({"select", "table"})
 # Aggregates that pass whole input rows through instead of making new ones.
-_PASSING = frozenset({"head", "tail", "sort"})
+_PASSING = frozenset({"head", "tail", "sort", *SEQUENCE_FUNCTIONS})
 
 
 @dataclass(frozen=True)

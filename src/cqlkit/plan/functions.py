@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from cqlkit.plan import (
     signatures_aggregates,
+    signatures_arrays,
+    signatures_calendar,
     signatures_joins,
     signatures_lookup,
+    signatures_math,
     signatures_parsing,
     signatures_text,
 )
@@ -254,6 +257,9 @@ REGISTRY: dict[str, FunctionSpec] = {
         signatures_aggregates.SPECS,
         signatures_lookup.SPECS,
         signatures_joins.SPECS,
+        signatures_arrays.SPECS,
+        signatures_calendar.SPECS,
+        signatures_math.SPECS,
     )
     for spec in family
 }

@@ -7,7 +7,7 @@ become which predicates, which calls filter, transform or aggregate, and what
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 from cqlkit.errors import SemanticError
 from cqlkit.language import ast
@@ -16,12 +16,14 @@ from cqlkit.language.parser import parse
 from cqlkit.language.regexes import LogScaleRegex
 from cqlkit.plan import nodes
 from cqlkit.plan.arguments import bind_call, time_field
+from cqlkit.plan.checks_aggregates import check_sequence_order
 from cqlkit.plan.context import PlanContext
 from cqlkit.plan.expressions import plan_expression
 from cqlkit.plan.functions import FunctionKind, lookup
 from cqlkit.plan.predicates import plan_predicate
 from cqlkit.plan.resources import Resources
 from cqlkit.plan.saved_searches import inline_saved_search
+from cqlkit.plan.subquery_checks import check_subquery_plan
 
 
 def plan_query(
@@ -75,6 +77,7 @@ def check_query(
     )
     planner = Planner(context)
     stages = planner.pipeline(tree)
+    check_sequence_order(context, stages)
     plan = nodes.Plan(tuple(stages), diagnostics=tuple(context.diagnostics))
     plan = nodes.Plan(
         plan.stages,
@@ -83,6 +86,7 @@ def check_query(
         diagnostics=plan.diagnostics,
     )
     _check_free_text_order(context, tree, plan)
+    check_subquery_plan(context, plan)
     return plan, context.diagnostics
 
 
@@ -91,7 +95,9 @@ def _check_free_text_order(context: PlanContext, tree: ast.Pipeline, plan: nodes
     The parts of one step count in order, so ``count() foo`` is ``count() | foo``."""
     seen_aggregate = False
     for step in tree.steps:
-        parts = _conjuncts(step.expression) if isinstance(step, ast.FilterStep) else iter((step,))
+        parts = (
+            ast.conjuncts(step.expression) if isinstance(step, ast.FilterStep) else iter((step,))
+        )
         for part in parts:
             if seen_aggregate:
                 for node in part.walk():
@@ -106,12 +112,17 @@ def _check_free_text_order(context: PlanContext, tree: ast.Pipeline, plan: nodes
 
 
 def _contains_aggregate(node: ast.Node) -> bool:
-    for child in node.walk():
-        if isinstance(child, ast.Call):
-            spec = lookup(child.name)
-            if spec is not None and spec.kind is FunctionKind.AGGREGATE:
-                return True
-    return False
+    """Tell whether ``node`` calls an aggregate. A sub-query in braces, such as the
+    query of join(), runs on its own, so an aggregate inside it does not count."""
+    if isinstance(node, ast.Call):
+        spec = lookup(node.name)
+        if spec is not None and spec.kind is FunctionKind.AGGREGATE:
+            return True
+    return any(
+        _contains_aggregate(child)
+        for child in node.children()
+        if not isinstance(child, ast.SubQuery)
+    )
 
 
 class Planner:
@@ -149,13 +160,23 @@ class Planner:
             return [self.match(step)]
         if isinstance(step, ast.FilterStep):
             return [
-                stage for part in _conjuncts(step.expression) for stage in self._filter_part(part)
+                stage
+                for part in ast.conjuncts(step.expression)
+                for stage in self._filter_part(part)
             ]
         raise AssertionError(f"unexpected step {type(step).__name__}")
 
     def _filter_part(self, node: ast.Node) -> list[nodes.Stage]:
         if isinstance(node, ast.Call):
             return self._call_stage(node)
+        if isinstance(node, ast.Not) and _negatable_transform(node.operand):
+            # !match(...) keeps the events that match() would drop, unchanged.
+            call = node.operand
+            assert isinstance(call, ast.Call)
+            flipped = ast.Call(
+                call.span, call.name, call.arguments, call.name_span, not call.negated
+            )
+            return self._call_stage(flipped)
         if isinstance(node, ast.FieldOperator):
             return self._call_stage(node.call, injected_field=self.field_name(node.field))
         if isinstance(node, ast.SavedSearchCall):
@@ -190,7 +211,7 @@ class Planner:
             return [self._regex_stage(bound)]
         if bound.kind is FunctionKind.FILTER:
             return [nodes.Filter(call.span, nodes.CallPredicate(call.span, bound))]
-        if bound.negated:
+        if bound.negated and not bound.spec.negatable:
             self.context.error(
                 "negated-non-filter",
                 f"{bound.name}() is not a filter and cannot be negated",
@@ -345,10 +366,9 @@ class Planner:
         return None
 
 
-def _conjuncts(node: ast.Node) -> Iterator[ast.Node]:
-    """Yield the parts of a top-level and-chain in order."""
-    if isinstance(node, ast.And):
-        yield from _conjuncts(node.left)
-        yield from _conjuncts(node.right)
-    else:
-        yield node
+def _negatable_transform(node: ast.Node) -> bool:
+    """True for a call of a negatable function that is not a plain filter, such as match()."""
+    if not isinstance(node, ast.Call):
+        return False
+    spec = lookup(node.name)
+    return spec is not None and spec.negatable and spec.kind is not FunctionKind.FILTER

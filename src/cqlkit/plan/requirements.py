@@ -41,6 +41,7 @@ from cqlkit.language.regex_syntax import PREDEFINED_CLASSES, read_character_esca
 from cqlkit.language.regex_translator import InlineFlags
 from cqlkit.language.regexes import LogScaleRegex
 from cqlkit.plan import nodes
+from cqlkit.plan.subqueries import needs_whole_input
 
 MIN_LITERAL_LENGTH = 3
 """Shorter texts occur in too many events to be worth a search."""
@@ -123,7 +124,10 @@ def input_predicates(plan: nodes.Plan) -> Iterator[nodes.Predicate]:
     """Yield the predicates of ``plan`` that test events as they were read.
 
     A strict, non-negated ``ExtractRegex`` is yielded as the regex test it performs.
+    A plan with a join() or defineTable() has none: their sub-queries read every event.
     """
+    if needs_whole_input(plan):
+        return
     for stage in plan.stages:
         if isinstance(stage, nodes.Filter):
             yield stage.predicate

@@ -36,6 +36,7 @@ class ParamType(Enum):
     AGGREGATES = "aggregates"  # an aggregate call, an array of them or a sub-pipeline
     PIPELINE = "pipeline"  # a sub-query of non-aggregate steps, such as condition={x > 2}
     RENAMES = "renames"  # a field name, or an array of [old, new] pairs
+    QUERIES = "queries"  # correlate()'s named queries, such as a: {...} include: [f]
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from sqlglot import exp
 
 from cqlkit.engines.duckdb.arrow import arrow_to_rows, empty_table, field_names, rows_to_arrow
 from cqlkit.engines.duckdb.macros import MACROS
+from cqlkit.engines.duckdb.subqueries import WholeInput
 from cqlkit.engines.reference.context import RunContext
 from cqlkit.engines.reference.interpreter import run_stages
 from cqlkit.engines.reference.row import Row
@@ -29,6 +30,7 @@ from cqlkit.errors import UnsupportedFeatureError
 from cqlkit.fieldnames import decode, encode
 from cqlkit.plan import nodes
 from cqlkit.plan.fields import field_use, free_text_fields
+from cqlkit.plan.subqueries import needs_whole_input
 
 DEFAULT_BATCH_SIZE = 50_000
 DIALECT = "duckdb"
@@ -248,12 +250,21 @@ class _Job:
         self.kept_rows = 0
         self.notices: dict[str, None] = {}
         self.sequence = itertools.count()
+        # join() and defineTable() sub-queries read every batch, with every field, before
+        # the main query runs.
+        self.plan = plan
+        self.whole_input = WholeInput(self.hidden) if needs_whole_input(plan) else None
+        if self.whole_input is not None:
+            self.fixed_fields = None
 
     def feed(self, rows: list[Row]) -> None:
         """Run the prefix over one batch and keep its output."""
         schema = self._batch_schema(rows)
-        segments = self._segments(schema)
         table = rows_to_arrow(rows, schema)
+        if self.whole_input is not None:
+            self.whole_input.add(table)
+            return
+        segments = self._segments(schema)
         output = self.engine.run_segments(segments, table, self.context, sequence=self.sequence)
         self.kept_rows += output.num_rows
         self.kept.append(self._reduce(output))
@@ -280,11 +291,12 @@ class _Job:
         else:
             self.seen_fields.update(dict.fromkeys(fields))
         schema = Schema(fields, hidden)
-        segments = self._segments(schema)
+        deferred = self.whole_input is not None
+        segments = [] if deferred else self._segments(schema)
         connection = self.engine.connection
         names = (*schema.fields, *schema.hidden)
         projection = ", ".join(f'"{_identifier(encode(name))}"' for name in names)
-        if all(segment.kind == "sql" for segment in segments):
+        if not deferred and all(segment.kind == "sql" for segment in segments):
             connection.execute(
                 f'CREATE OR REPLACE TEMP VIEW "{INPUT}" AS SELECT {projection} FROM "{source}"'
             )
@@ -302,6 +314,9 @@ class _Job:
         )
         for batch in reader:
             table = pa.Table.from_batches([batch])
+            if self.whole_input is not None:
+                self.whole_input.add(table)
+                continue
             output = self.engine.run_segments(segments, table, self.context, sequence=self.sequence)
             self.kept_rows += output.num_rows
             self.kept.append(self._reduce(output))
@@ -344,7 +359,26 @@ class _Job:
         return _restore_order(self.engine.run_segments([segment], output, quiet))
 
     def finish(self) -> EngineResult:
-        """Run the rest of the plan over everything the prefix kept."""
+        """Run the rest of the plan over everything the prefix kept. A plan with join()
+        or defineTable() first runs its sub-queries, then its prefix over every kept batch."""
+        if self.whole_input is None:
+            return self._finish()
+        try:
+            plan, notices = self.whole_input.bind(self.engine, self.plan, self.context)
+            self.notices.update(dict.fromkeys(notices))
+            self.prefix_stages, self.rest_stages = split_stages(plan, self.lift)
+            for table in self.whole_input.batches:
+                segments = self._segments(_schema_of(table, self.hidden))
+                output = self.engine.run_segments(
+                    segments, table, self.context, sequence=self.sequence
+                )
+                self.kept_rows += output.num_rows
+                self.kept.append(self._reduce(output))
+            return self._finish()
+        finally:
+            self.whole_input.close(self.engine)
+
+    def _finish(self) -> EngineResult:
         middle = self._middle_table()
         schema = _schema_of(middle, self.hidden)
         segments = compile_segments(self.rest_stages, schema, self.lift)

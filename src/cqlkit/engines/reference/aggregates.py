@@ -11,7 +11,12 @@ import heapq
 import itertools
 from collections.abc import Callable
 
-from cqlkit.engines.reference import aggregates_selection
+from cqlkit.engines.reference import (
+    aggregates_arrays,
+    aggregates_events,
+    aggregates_lookup,
+    aggregates_selection,
+)
 from cqlkit.engines.reference.aggregates_base import Aggregator, SubPlanRunner
 from cqlkit.engines.reference.context import RunContext
 from cqlkit.engines.reference.row import Row
@@ -361,6 +366,14 @@ _SIMPLE: dict[str, Callable[[nodes.BoundCall, RunContext], Aggregator]] = {
 }
 
 
+_FAMILY_AGGREGATORS = {
+    **aggregates_selection.AGGREGATORS,
+    **aggregates_arrays.AGGREGATORS,
+    **aggregates_events.AGGREGATORS,
+    **aggregates_lookup.AGGREGATORS,
+}
+
+
 def make_aggregator(
     call: nodes.BoundCall, context: RunContext, runner: SubPlanRunner
 ) -> Aggregator:
@@ -368,7 +381,7 @@ def make_aggregator(
     simple = _SIMPLE.get(call.name)
     if simple is not None:
         return simple(call, context)
-    family = aggregates_selection.AGGREGATORS.get(call.name)
+    family = _FAMILY_AGGREGATORS.get(call.name)
     if family is not None:
         return family(call, context, runner)
     if call.name == "groupBy":

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 
 from cqlkit.engines.reference import (
+    functions_arrays,
+    functions_calendar,
     functions_joins,
     functions_lookup,
+    functions_math,
     functions_parsing,
     functions_text,
 )
@@ -64,7 +67,15 @@ def _coalesce(call: nodes.BoundCall, event: Row) -> Value:
     return None
 
 
-_FAMILIES = (functions_text, functions_parsing, functions_lookup, functions_joins)
+_FAMILIES = (
+    functions_text,
+    functions_parsing,
+    functions_lookup,
+    functions_joins,
+    functions_arrays,
+    functions_calendar,
+    functions_math,
+)
 
 _VALUE_FUNCTIONS: dict[str, Callable[[nodes.BoundCall, Row], Value]] = {
     "if": _if,

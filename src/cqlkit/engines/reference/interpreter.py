@@ -13,11 +13,14 @@ from cqlkit.engines.reference.aggregates import make_aggregator
 from cqlkit.engines.reference.context import RunContext
 from cqlkit.engines.reference.expressions import evaluate
 from cqlkit.engines.reference.functions import run_transform
+from cqlkit.engines.reference.functions_joins import STREAM_FUNCTIONS
 from cqlkit.engines.reference.predicates import free_text_values, matches
 from cqlkit.engines.reference.row import Row
+from cqlkit.engines.reference.subqueries import run_subqueries
 from cqlkit.engines.reference.values import to_text
 from cqlkit.plan import nodes
 from cqlkit.plan.functions import FunctionKind, lookup
+from cqlkit.plan.subqueries import needs_whole_input
 
 IMPLICIT_TAIL_LIMIT = 200
 
@@ -26,8 +29,12 @@ def run_plan(plan: nodes.Plan, events: Iterable[dict[str, str]], context: RunCon
     """Run ``plan`` over ``events`` and return the result rows.
 
     A plan without an aggregate ends with LogScale's implicit ``tail(200)``;
-    ``context.lift_default_limits`` lifts its limit.
+    ``context.lift_default_limits`` lifts its limit. The sub-queries of join() and
+    defineTable() run over every event first, so the events are then read into a list.
     """
+    if needs_whole_input(plan):
+        events = list(events)
+        plan = run_subqueries(plan, events, context, run_plan)
     rows = (Row.from_event(event, plan.has_free_text) for event in events)
     stream = run_stages(plan.stages, rows, context)
     if plan.implicit_tail:
@@ -61,6 +68,9 @@ def _run_stage(stage: nodes.Stage, stream: Iterable[Row], context: RunContext) -
     if isinstance(stage, nodes.ExtractRegex):
         return _extract(stage, stream, context)
     if isinstance(stage, nodes.Apply):
+        whole_stream = STREAM_FUNCTIONS.get(stage.call.name)
+        if whole_stream is not None:
+            return whole_stream(stage.call, stream, context, run_sub_plan)
         if stage.call.kind is FunctionKind.AGGREGATE:
             return _aggregate(stage.call, stream, context)
         return _transform(stage.call, stream, context)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from cqlkit.engines.reference.bound_arguments import bound_argument
 from cqlkit.engines.reference.expressions import evaluate, is_true
 from cqlkit.engines.reference.globs import compile_glob, glob_matches
 from cqlkit.engines.reference.row import Row
@@ -100,8 +101,17 @@ def free_text_glob(pattern: str, event: Row, *, ignore_case: bool) -> bool:
 
 def call_matches(call: nodes.BoundCall, event: Row) -> bool:
     """Evaluate a filter function; ``negated`` inverts it."""
-    result = _FILTERS[call.name](call, event)
+    test = _FILTERS.get(call.name)
+    result = test(call, event) if test is not None else _family_filter(call, event)
     return not result if call.negated else result
+
+
+def _family_filter(call: nodes.BoundCall, event: Row) -> bool:
+    """Evaluate a filter function of a family, which its VALUE_FUNCTIONS table
+    computes as a boolean."""
+    from cqlkit.engines.reference.functions import call_value
+
+    return is_true(call_value(call, event))
 
 
 def _in(call: nodes.BoundCall, event: Mapping[str, str]) -> bool:
@@ -144,12 +154,7 @@ def _test(call: nodes.BoundCall, event: Row) -> bool:
 
 def call_regex(call: nodes.BoundCall) -> LogScaleRegex:
     """Return the compiled regex of a regex() or replace() call."""
-    regex = call.get("regex")
-    if not isinstance(regex, LogScaleRegex):
-        raise ExecutionError(
-            f"{call.name}() reached the engine without a compiled regex", span=call.span
-        )
-    return regex
+    return bound_argument(call, "regex", LogScaleRegex, "a compiled regex")
 
 
 def _regex(call: nodes.BoundCall, event: Row) -> bool:

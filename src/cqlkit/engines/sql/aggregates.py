@@ -18,7 +18,12 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from cqlkit.engines.sql import aggregates_selection
+from cqlkit.engines.sql import (
+    aggregates_events,
+    aggregates_lookup,
+    aggregates_selection,
+    aggregates_sessions,
+)
 from cqlkit.engines.sql.aggregates_common import (
     effective_limit,
     hidden_columns,
@@ -60,7 +65,11 @@ def compile_aggregate(
     such as a sub-query or top() as a function of groupBy() or stats().
     """
     name = call.name
-    family = aggregates_selection.AGGREGATES.get(name)
+    family = (
+        aggregates_selection.AGGREGATES.get(name)
+        or aggregates_events.AGGREGATES.get(name)
+        or aggregates_lookup.AGGREGATES.get(name)
+    )
     if family is not None:
         return family(call, schema, source, lift_default_limits)
     if name in ("head", "tail"):
@@ -97,6 +106,9 @@ def _one_row(call: nodes.BoundCall, schema: Schema, source: str) -> CompiledStag
 def _group_by(
     call: nodes.BoundCall, schema: Schema, source: str, lift_default_limits: bool
 ) -> CompiledStage:
+    sequence = aggregates_sessions.compile_grouped(call, schema, source, lift_default_limits)
+    if sequence is not None:
+        return sequence
     keys = unique(names_argument(call, "field"))
     compiler = PartCompiler(schema, keys, "groupBy", lift_default_limits=lift_default_limits)
     parts = compiler.parts(call.get("function"), call)

@@ -14,7 +14,7 @@ they raise UnsupportedFeatureError.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlglot import exp
@@ -99,6 +99,9 @@ class PartCompiler:
     def part(self, function: nodes.BoundCall) -> list[Part]:
         """Compile one sub-aggregate. A nested stats() gives one part per function."""
         name = function.name
+        family = _family_parts().get(name)
+        if family is not None:
+            return family(self, function)
         if name == "count":
             return [self.count(function)]
         if name in ("sum", "avg", "min", "max"):
@@ -231,6 +234,14 @@ class PartCompiler:
 
     def _partition(self) -> list[exp.Expr]:
         return [self.schema.field(key) for key in self.keys]
+
+
+def _family_parts() -> dict[str, Callable[[PartCompiler, nodes.BoundCall], list[Part]]]:
+    """Return the part compilers of the aggregate families, by function name."""
+    # Imported here because the family modules import this module.
+    from cqlkit.engines.sql.aggregates_selection import PARTS
+
+    return PARTS
 
 
 def grouped_select(

@@ -24,6 +24,7 @@ from cqlkit.engines.sql.stages import CompiledStage, compile_row_stage
 from cqlkit.errors import UnsupportedFeatureError
 from cqlkit.plan import nodes
 from cqlkit.plan.functions import FunctionKind, lookup
+from cqlkit.plan.subqueries import reads_whole_stream
 
 INPUT = "input"
 IMPLICIT_TAIL_LIMIT = 200
@@ -103,7 +104,11 @@ def split_stages(
 ) -> tuple[list[nodes.Stage], list[nodes.Stage]]:
     """Split the plan's stages (with the implicit tail) at the first aggregate."""
     stages = plan_stages(plan, lift_default_limits)
-    split = next((i for i, stage in enumerate(stages) if _is_aggregate(stage)), len(stages))
+    # selfJoinFilter() must see every event too, so it starts the rest like an aggregate.
+    split = next(
+        (i for i, s in enumerate(stages) if _is_aggregate(s) or reads_whole_stream(s)),
+        len(stages),
+    )
     return stages[:split], stages[split:]
 
 

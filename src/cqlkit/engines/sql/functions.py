@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from cqlkit.engines.sql import functions_joins, functions_lookup, functions_parsing, functions_text
+from cqlkit.engines.sql import (
+    functions_arrays,
+    functions_calendar,
+    functions_joins,
+    functions_lookup,
+    functions_math,
+    functions_parsing,
+    functions_text,
+)
 from cqlkit.engines.sql.columns import Schema
 from cqlkit.engines.sql.expressions import compile_expression, is_true
 from cqlkit.engines.sql.family import Values
@@ -13,7 +21,15 @@ from cqlkit.engines.sql.typed import Typed, as_text, definitely, is_null, not_nu
 from cqlkit.errors import UnsupportedFeatureError
 from cqlkit.plan import nodes
 
-FAMILIES = (functions_text, functions_parsing, functions_lookup, functions_joins)
+FAMILIES = (
+    functions_text,
+    functions_parsing,
+    functions_lookup,
+    functions_joins,
+    functions_arrays,
+    functions_calendar,
+    functions_math,
+)
 _FAMILY_VALUES: Values = {}
 for _family in FAMILIES:
     _FAMILY_VALUES.update(_family.VALUES)

@@ -101,7 +101,14 @@ def free_text(
 
 def compile_call_predicate(call_node: nodes.BoundCall, schema: Schema) -> exp.Expr:
     """Compile a filter function; ``negated`` inverts it."""
-    result = _CALLS[call_node.name](call_node, schema)
+    compiler = _CALLS.get(call_node.name)
+    if compiler is not None:
+        result = compiler(call_node, schema)
+    else:
+        # A filter function of a family: its VALUES table compiles it as a boolean.
+        from cqlkit.engines.sql.functions import compile_function_value
+
+        result = is_true(compile_function_value(call_node, schema))
     return exp.Not(this=exp.paren(result)) if call_node.negated else result
 
 

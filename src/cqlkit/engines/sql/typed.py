@@ -24,6 +24,7 @@ NUMBER_PATTERN = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 """Plain decimal numbers, as the reference engine reads them from text."""
 
 CONVERSIONS = ("cql_number", "cql_number_text", "cql_boolean", "cql_boolean_text")
+BIGINT = exp.DataType.build("BIGINT")
 DOUBLE = exp.DataType.build("DOUBLE")
 VARCHAR = exp.DataType.build("VARCHAR")
 
