@@ -53,16 +53,36 @@ class Outcome:
     problem: str = ""
 
 
-def corpus_resources(extra: Resources | None = None) -> Resources:
-    """Return the saved searches and lookup files of the corpus, with ``extra``'s
-    enrichment databases."""
-    base = extra or Resources()
+def corpus_resources(folder: Path) -> Resources:
+    """Return the saved searches and lookup files of the corpus, with small GeoIP
+    and ASN databases and an indicator file written to ``folder``."""
+    from mmdb_writer import MmdbF64, MmdbU32, MMDBWriter
+    from netaddr import IPSet
+
+    geoip = MMDBWriter(ip_version=4, database_type="GeoLite2-City", languages=["en"])
+    location = {"latitude": MmdbF64(52.37), "longitude": MmdbF64(4.89)}
+    geoip.insert_network(
+        IPSet(["198.51.100.0/25"]), {"country": {"iso_code": "NL"}, "location": location}
+    )
+    geoip.to_db_file(str(folder / "city.mmdb"))
+    asn = MMDBWriter(ip_version=4, database_type="GeoLite2-ASN", languages=["en"])
+    asn.insert_network(
+        IPSet(["198.51.100.0/24"]),
+        {"autonomous_system_number": MmdbU32(64500), "autonomous_system_organization": "DOC-NET"},
+    )
+    asn.to_db_file(str(folder / "asn.mmdb"))
+    iocs = folder / "iocs.csv"
+    iocs.write_text(
+        "indicator,type,malicious_confidence,labels\n"
+        'backup.example.com,domain,medium,"Malware/Test"\n',
+        encoding="utf-8",
+    )
     return Resources(
         lookup_dir=CORPUS / "lookups",
         library_dir=CORPUS / "library",
-        geoip_database=base.geoip_database,
-        asn_database=base.asn_database,
-        ioc_file=base.ioc_file,
+        geoip_database=folder / "city.mmdb",
+        asn_database=folder / "asn.mmdb",
+        ioc_file=iocs,
         now_ms=QUERY_TIME_MS,
     )
 
@@ -167,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         events = sample_events(Path(folder), args.size_mb)
-    outcomes = measure(events, corpus_resources(), args.names)
+        outcomes = measure(events, corpus_resources(Path(folder)), args.names)
     for outcome in outcomes:
         status = "ok" if outcome.agree else "FAIL"
         print(f"{status:4} {outcome.name:40} rows={outcome.rows:<6} {outcome.problem}")

@@ -17,7 +17,7 @@ from tests.corpus.measure import Outcome, corpus_resources, measure, sample_even
 @functools.cache
 def _outcomes(folder: str) -> tuple[Outcome, ...]:
     events = sample_events(Path(folder), size_mb=1.0)
-    return tuple(measure(events, corpus_resources()))
+    return tuple(measure(events, corpus_resources(Path(folder))))
 
 
 @pytest.fixture(scope="module")
