@@ -51,6 +51,8 @@ class Outcome:
     agree: bool = False
     rows: int = 0
     problem: str = ""
+    # The stages DuckDB sent to the reference engine, one notice each.
+    notices: tuple[str, ...] = ()
 
 
 def corpus_resources(folder: Path) -> Resources:
@@ -150,6 +152,7 @@ def _measure_one(
         return outcome
     outcome.ran = True
     outcome.rows = len(reference)
+    outcome.notices = tuple(result.notices)
     duckdb = [dict(row) for row in result.rows]
     if defines_order(plan):
         outcome.agree = duckdb == reference
@@ -170,10 +173,12 @@ def summary(outcomes: Sequence[Outcome]) -> str:
     checked = sum(o.checked for o in outcomes)
     ran = sum(o.ran for o in outcomes)
     agree = sum(o.agree for o in outcomes)
+    sql = sum(o.ran and not o.notices for o in outcomes)
     return (
         f"{total} queries: {checked} pass check ({100 * checked / total:.1f}%),"
         f" {ran} run to completion ({100 * ran / total:.1f}%),"
-        f" {agree} give the same rows on both engines"
+        f" {agree} give the same rows on both engines,"
+        f" {sql} run on DuckDB with no stage sent to the reference engine"
     )
 
 
@@ -191,6 +196,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for outcome in outcomes:
         status = "ok" if outcome.agree else "FAIL"
         print(f"{status:4} {outcome.name:40} rows={outcome.rows:<6} {outcome.problem}")
+        for notice in outcome.notices:
+            print(f"     notice: {notice}")
     print(f"{len(events)} events; {summary(outcomes)}")
     return 0
 
