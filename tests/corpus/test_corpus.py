@@ -1,8 +1,8 @@
 """The hunting corpus: the share of queries that pass check and run on both engines.
 
-The targets come from the CQL coverage issue: at least 97% pass ``check`` and
-at least 90% run to completion on a realistic FDR sample. Every query that
-runs must give the same rows on both engines.
+Targets: at least 97% pass ``check`` and at least 90% run to completion on a
+realistic FDR sample. Every query that runs must give the same rows on both
+engines.
 """
 
 from __future__ import annotations
@@ -39,5 +39,5 @@ def test_share_that_runs(outcomes: tuple[Outcome, ...]) -> None:
     assert len(failing) <= 0.10 * len(outcomes), summary(outcomes) + "\n" + "\n".join(failing)
 
 
-def test_engines_agree_on_every_query_that_runs(outcomes: tuple[Outcome, ...]) -> None:
+def test_engines_agree_on_corpus(outcomes: tuple[Outcome, ...]) -> None:
     assert [o.name for o in outcomes if o.ran and not o.agree] == []
