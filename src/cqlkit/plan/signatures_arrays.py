@@ -173,6 +173,17 @@ SPECS: tuple[FunctionSpec, ...] = (
         unnamed="array",
         reads_all_fields=True,
     ),
+    FunctionSpec(
+        "array:reduceAll",
+        A,
+        (
+            _ARRAY,
+            _p("function", P.AGGREGATES, required=True),
+            _p("var", P.FIELD, required=True),
+        ),
+        unnamed="array",
+        reads_all_fields=True,
+    ),
     FunctionSpec("array:union", A, (_ARRAY, _as("_union")), unnamed="array", reads_all_fields=True),
     FunctionSpec(
         "array:intersection",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from cqlkit.engines.reference.aggregates_base import AggregatorFactories, SubPlanRunner
 from cqlkit.engines.reference.array_fields import array_values, write_array
 from cqlkit.engines.reference.context import RunContext
-from cqlkit.engines.reference.functions_arrays_reduce import reduce_column
+from cqlkit.engines.reference.functions_arrays_reduce import reduce_all, reduce_column
 from cqlkit.engines.reference.row import Row
 from cqlkit.plan import nodes
 
@@ -77,4 +77,5 @@ AGGREGATORS: AggregatorFactories = {
     "array:union": _union,
     "array:intersection": _intersection,
     "array:reduceColumn": reduce_column,
+    "array:reduceAll": reduce_all,
 }

@@ -1,5 +1,5 @@
-"""array:reduceRow() and array:reduceColumn() on the reference engine: an aggregate
-function over array elements.
+"""array:reduceRow(), array:reduceColumn() and array:reduceAll() on the reference
+engine: an aggregate function over array elements.
 
 The aggregate (``function=avg(x)``, or a sub-query such as ``{time := max(x)}``)
 reads one row per element: a copy of the element's event whose field ``var`` is
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from cqlkit.engines.reference.aggregates_base import Aggregator, SubPlanRunner
 from cqlkit.engines.reference.array_fields import array_values, write_array
 from cqlkit.engines.reference.context import RunContext
 from cqlkit.engines.reference.row import Row
@@ -100,3 +101,35 @@ class ReduceColumn:
 def reduce_column(call: nodes.BoundCall, context: RunContext, runner: object) -> ReduceColumn:
     """Create the running aggregate of array:reduceColumn()."""
     return ReduceColumn(call, context)
+
+
+class ReduceAll:
+    """array:reduceAll(): aggregate the elements of every event's array together, as
+    ``split(array) | stats(function)`` would. The function list combines as in
+    stats(), so a single aggregate without output (sum() of no numbers) still gives
+    one row without fields, as it does inside stats()."""
+
+    def __init__(self, call: nodes.BoundCall, context: RunContext, runner: SubPlanRunner) -> None:
+        from cqlkit.engines.reference.aggregates import Stats, SubPlanAggregate
+
+        self.prefix = call.text("array")
+        self.var = call.text("var")
+        function = call.get("function")
+        self.aggregate: Aggregator
+        if isinstance(function, nodes.Plan):
+            self.aggregate = SubPlanAggregate(function, context, runner)
+        else:
+            assert isinstance(function, tuple)
+            self.aggregate = Stats(function, context, runner)
+
+    def add(self, row: Row) -> None:
+        for element in element_rows(row, self.prefix, self.var):
+            self.aggregate.add(element)
+
+    def rows(self) -> list[Row]:
+        return self.aggregate.rows()
+
+
+def reduce_all(call: nodes.BoundCall, context: RunContext, runner: SubPlanRunner) -> ReduceAll:
+    """Create the running aggregate of array:reduceAll()."""
+    return ReduceAll(call, context, runner)

@@ -20,6 +20,7 @@ from cqlkit.engines.sql import (
     aggregates_sankey,
     aggregates_sequence,
     aggregates_sessions,
+    functions_arrays_reduce,
 )
 from cqlkit.engines.sql.aggregates_common import (
     any_of,
@@ -130,4 +131,5 @@ AGGREGATES: Aggregates = {
     **aggregates_sankey.AGGREGATES,
     **aggregates_sequence.AGGREGATES,
     **aggregates_sessions.AGGREGATES,
+    **functions_arrays_reduce.AGGREGATES,
 }
