@@ -106,14 +106,18 @@ def _check_chart(
 def _check_world_map(
     context: PlanContext, arguments: Mapping[str, object], span: Span | None
 ) -> None:
+    """worldMap() reads either ip= or both lat= and lon=. The GeoIP database of
+    ip= is opened by the lookup family's checks, which name ``--geoip-db``."""
     has_coordinates = arguments.get("lat") is not None and arguments.get("lon") is not None
+    has_any_coordinate = arguments.get("lat") is not None or arguments.get("lon") is not None
     if arguments.get("ip") is not None:
-        context.error(
-            "unsupported-argument",
-            "worldMap(ip=...) looks up IP locations, which cqlkit's worldMap() does not do",
-            span,
-            hint="run ipLocation(field) first, then worldMap(lat=field.lat, lon=field.lon)",
-        )
+        if has_any_coordinate:
+            context.error(
+                "invalid-argument",
+                "worldMap() takes either ip= or lat= and lon=, not both",
+                span,
+                hint="drop ip= to plot the coordinates, or lat= and lon= to locate the address",
+            )
     elif not has_coordinates:
         context.error(
             "missing-argument",

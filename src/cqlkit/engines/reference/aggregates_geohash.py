@@ -1,5 +1,5 @@
 """The reference engine's worldMap(): rows grouped by the geohash cell of
-their latitude and longitude."""
+their latitude and longitude, or of their IP address's location."""
 
 from __future__ import annotations
 
@@ -7,25 +7,35 @@ import math
 
 from cqlkit.engines.reference.aggregates_base import AggregatorFactories, SubPlanRunner
 from cqlkit.engines.reference.aggregates_charts import run_function
+from cqlkit.engines.reference.bound_arguments import bound_argument
 from cqlkit.engines.reference.context import RunContext
 from cqlkit.engines.reference.row import Row
 from cqlkit.engines.reference.values import to_number
 from cqlkit.plan import nodes
+from cqlkit.plan.lookups.geoip import MaxMindDatabase, location_fields
 from cqlkit.plan.signatures_aggregates import GEOHASH_ALPHABET, GEOHASH_FIELD
 
 
 class WorldMap:
-    """worldMap(lat=, lon=): one row per geohash cell of ``precision``
-    characters, with the cell in ``_geohash`` and the outputs of
+    """worldMap(lat=, lon=) or worldMap(ip=): one row per geohash cell of
+    ``precision`` characters, with the cell in ``_geohash`` and the outputs of
     ``magnitude`` over the cell's rows.
 
-    Rows whose latitude or longitude is not a number in range are skipped.
+    With ip=, the coordinates are those that ipLocation() sets from the GeoIP
+    database bound at plan time; an address the database does not locate is
+    skipped. Rows whose latitude or longitude is not a number in range are skipped.
     Cells come in order of first appearance.
     NOTE: LogScale's pages do not list worldMap()'s output fields; ``_geohash``
     and the magnitude's fields are cqlkit's reading of its World Map input format.
     """
 
     def __init__(self, call: nodes.BoundCall, context: RunContext, runner: SubPlanRunner) -> None:
+        self.address = call.get("ip")
+        self.database = (
+            bound_argument(call, "database", MaxMindDatabase, "its GeoIP database")
+            if self.address is not None
+            else None
+        )
         self.latitude, self.longitude = call.text("lat"), call.text("lon")
         precision = call.get("precision")
         self.precision = int(precision) if isinstance(precision, int | float) else 4
@@ -34,8 +44,7 @@ class WorldMap:
         self.cells: dict[str, list[Row]] = {}
 
     def add(self, row: Row) -> None:
-        latitude = to_number(row.get(self.latitude))
-        longitude = to_number(row.get(self.longitude))
+        latitude, longitude = self._coordinates(row)
         if latitude is None or longitude is None:
             return
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
@@ -44,6 +53,16 @@ class WorldMap:
         copy = row.copy()
         copy[GEOHASH_FIELD] = cell
         self.cells.setdefault(cell, []).append(copy)
+
+    def _coordinates(self, row: Row) -> tuple[float | None, float | None]:
+        if self.database is None:
+            return to_number(row.get(self.latitude)), to_number(row.get(self.longitude))
+        address = row.get(str(self.address))
+        record = None if address is None else self.database.record(address)
+        if record is None:
+            return None, None
+        location = location_fields(record, "ip")
+        return to_number(location.get("ip.lat")), to_number(location.get("ip.lon"))
 
     def rows(self) -> list[Row]:
         output = []

@@ -6,7 +6,13 @@ from __future__ import annotations
 from sqlglot import exp
 
 from cqlkit.engines.sql.aggregates_charts import double
-from cqlkit.engines.sql.aggregates_common import integer, output_schema, relation, text_argument
+from cqlkit.engines.sql.aggregates_common import (
+    integer,
+    output_schema,
+    relation,
+    text_argument,
+    unsupported,
+)
 from cqlkit.engines.sql.aggregates_grouped import PartCompiler, grouped_select
 from cqlkit.engines.sql.columns import Schema, alias, column
 from cqlkit.engines.sql.family import Aggregates
@@ -23,7 +29,16 @@ _LATITUDE, _LONGITUDE = "__cqlkit_latitude", "__cqlkit_longitude"
 def compile_world_map(
     call_node: nodes.BoundCall, schema: Schema, source: str, lift_default_limits: bool
 ) -> CompiledStage:
-    """Compile worldMap(lat=, lon=): the rows grouped by their geohash cell."""
+    """Compile worldMap(lat=, lon=): the rows grouped by their geohash cell.
+
+    worldMap(ip=) reads a GeoIP database, which DuckDB cannot, so it runs on the
+    reference engine."""
+    if call_node.get("ip") is not None:
+        raise unsupported(
+            "worldMap(ip=...)",
+            "worldMap(ip=...) looks up addresses in the GeoIP database",
+            call_node,
+        )
     precision_value = call_node.get("precision")
     precision = int(precision_value) if isinstance(precision_value, int | float) else 4
     latitude = call("cql_number", schema.field(text_argument(call_node, "lat")))

@@ -10,7 +10,13 @@ from cqlkit.language import ast
 from cqlkit.plan.context import PlanContext
 from cqlkit.plan.lookups.bound import LookupSource, MatchLookup
 from cqlkit.plan.lookups.calls import Arguments, argument_span, given, names
-from cqlkit.plan.lookups.checks_enrichment import check_asn, check_cidr, check_ioc, check_location
+from cqlkit.plan.lookups.checks_enrichment import (
+    check_asn,
+    check_cidr,
+    check_ioc,
+    check_location,
+    check_world_map_ip,
+)
 from cqlkit.plan.lookups.files import check_file_name, load_table
 from cqlkit.plan.lookups.matching import MatchMode, build_matcher
 from cqlkit.plan.signature import FunctionSpec
@@ -171,6 +177,7 @@ _CHECKS: dict[str, Callable[[PlanContext, Arguments, ast.Call], None]] = {
     "readFile": _check_read_file,
     "cidr": check_cidr,
     "ipLocation": check_location,
+    "worldMap": check_world_map_ip,
     "asn": check_asn,
     "ioc:lookup": check_ioc,
 }

@@ -99,6 +99,21 @@ def check_location(context: PlanContext, arguments: Arguments, call: ast.Call) -
     _open(context, arguments, call, "ipLocation", context.resources.geoip_database, "--geoip-db")
 
 
+def check_world_map_ip(context: PlanContext, arguments: Arguments, call: ast.Call) -> None:
+    """Open the GeoIP database that worldMap(ip=...) reads to locate addresses."""
+    if arguments.get("ip") is None:
+        return
+    if context.resources.geoip_database is None:
+        context.error(
+            "missing-resource",
+            "worldMap(ip=...) looks up IP locations in a GeoIP database, and none was given",
+            argument_span(call, "ip"),
+            hint="pass --geoip-db FILE.mmdb, or give coordinates with worldMap(lat=..., lon=...)",
+        )
+        return
+    _open(context, arguments, call, "worldMap", context.resources.geoip_database, "--geoip-db")
+
+
 def check_asn(context: PlanContext, arguments: Arguments, call: ast.Call) -> None:
     """Open the ASN database that asn() reads."""
     _open(context, arguments, call, "asn", context.resources.asn_database, "--asn-db")
