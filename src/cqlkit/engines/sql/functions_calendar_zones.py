@@ -105,8 +105,7 @@ def _offset_seconds(zone_text: exp.Expr) -> exp.Expr:
     when it is not a UTC name or a valid fixed offset."""
     utc_names = ", ".join(sql_string(name) for name in sorted(UTC_NAMES))
     short_offsets = " ".join(
-        f"WHEN {sql_string(name)} THEN {seconds}"
-        for name, seconds in sorted(SHORT_OFFSETS.items())
+        f"WHEN {sql_string(name)} THEN {seconds}" for name, seconds in sorted(SHORT_OFFSETS.items())
     )
     parts = template(
         f"regexp_extract(:z, {sql_string(_OFFSET_PATTERN)},"
