@@ -83,7 +83,8 @@ def test_fields_differing_in_case(tmp_path: Path) -> None:
 
 FALLBACK_QUERIES = [
     pytest.param(
-        'case { ParentBaseFileName = cmd.exe | Parent := "cmd"; * | Parent := "other" }'
+        r'case { ParentBaseFileName = /(?i)^cmd(?!\.com)/ | Parent := "cmd";'
+        ' * | Parent := "other" }'
         " | groupBy(Parent)",
         "case (line 1, column 1)",
         [{"Parent": "cmd", "_count": "1"}, {"Parent": "other", "_count": "4"}],

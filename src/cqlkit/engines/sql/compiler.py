@@ -1,7 +1,7 @@
 """Splitting of a plan into SQL segments and reference-engine segments.
 
 Each stage compiles to SQL when it can. A stage that cannot (a regex RE2
-cannot run, a case statement) becomes a reference segment that the reference
+cannot run, a case branch with an aggregate) becomes a reference segment that the reference
 interpreter runs inside the same query, and the engine prints a notice that
 names the construct. Nothing falls back silently.
 

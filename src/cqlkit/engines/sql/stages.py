@@ -38,14 +38,12 @@ def compile_row_stage(stage: nodes.Stage, schema: Schema, source: str) -> Compil
         return _extract(stage, schema, source)
     if isinstance(stage, nodes.Apply) and stage.call.kind is not FunctionKind.AGGREGATE:
         return _transform(stage.call, schema, source)
-    if isinstance(stage, nodes.Case):
-        raise UnsupportedFeatureError(
-            "case", "case statements are not compiled to SQL yet", engine="sql"
-        )
-    if isinstance(stage, nodes.Match):
-        raise UnsupportedFeatureError(
-            "match", "match statements are not compiled to SQL yet", engine="sql"
-        )
+    if isinstance(stage, (nodes.Case, nodes.Match)):
+        from cqlkit.engines.sql import stages_case  # imported here: stages_case imports this module
+
+        if isinstance(stage, nodes.Case):
+            return stages_case.compile_case(stage, schema, source)
+        return stages_case.compile_match(stage, schema, source)
     raise AssertionError(f"not a row stage: {type(stage).__name__}")
 
 
