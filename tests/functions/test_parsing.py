@@ -355,3 +355,9 @@ def test_parse_xml_refuses_bad_or_unsafe_documents(text: str) -> None:
 def test_parse_xml_default_field_is_rawstring() -> None:
     rows = run("parseXml()", make_events({"@rawstring": "<log><msg>hi</msg></log>"}))
     assert rows[0]["log.msg"] == "hi"
+
+
+def test_parse_xml_nested_too_deeply_leaves_event() -> None:
+    deep = "<a>" * 20000 + "x" + "</a>" * 20000
+    rows = run("parseXml(x) | count()", make_events({"x": deep}))
+    assert rows == [{"_count": "1"}]

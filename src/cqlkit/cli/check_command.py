@@ -12,7 +12,7 @@ from typing import Any
 import click
 import orjson
 
-from cqlkit.cli.commands import read_query
+from cqlkit.cli.commands import looks_like_query_file, read_query
 from cqlkit.cli.output import diagnostic_record, error_record, plural, write_check_report
 from cqlkit.cli.resource_options import parameters_from, resources_from
 from cqlkit.cli.test_command import check_strict_exit
@@ -87,20 +87,22 @@ def _queries(arguments: Sequence[str]) -> Iterator[tuple[str, str, CqlError | No
     for argument in arguments:
         path = Path(argument)
         if len(argument) < 4096 and "\n" not in argument and path.is_dir():
-            files = sorted(path.rglob("*.cql"))
+            files = sorted(file for file in path.rglob("*.cql") if file.is_file())
             if not files:
                 yield argument, "", CqlError(f"the folder {argument} holds no .cql file")
             for file in files:
                 yield from _read(file)
         elif len(argument) < 4096 and "\n" not in argument and path.is_file():
             yield from _read(path)
+        elif looks_like_query_file(argument):
+            yield argument, "", CqlError(f"query file not found: {argument}")
         else:
             yield "<query>", read_query(argument), None
 
 
 def _read(path: Path) -> Iterator[tuple[str, str, CqlError | None]]:
     try:
-        yield str(path), path.read_text(encoding="utf-8"), None
+        yield str(path), path.read_text(encoding="utf-8-sig"), None
     except (OSError, UnicodeDecodeError) as exc:
         yield str(path), "", CqlError(f"cannot read {path}: {exc}")
 

@@ -38,11 +38,29 @@ class Job:
 
 
 def read_query(argument: str) -> str:
-    """Return the query text: the file's content when ``argument`` names a file."""
+    """Return the query text: the file's content when ``argument`` names a file.
+
+    Raises CqlError for a ``.cql`` name that is not a readable UTF-8 file, so a
+    mistyped path is not read as query text.
+    """
     path = Path(argument)
     if len(argument) < 4096 and "\n" not in argument and path.is_file():
-        return path.read_text(encoding="utf-8")
+        try:
+            return path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CqlError(f"cannot read the query file {path}: {exc}") from None
+    if looks_like_query_file(argument):
+        raise CqlError(
+            f"query file not found: {argument}",
+            hint="check the path; query text that ends in .cql needs a space or a pipe",
+        )
     return argument
+
+
+def looks_like_query_file(argument: str) -> bool:
+    """Tell whether an argument that names no file was meant as a ``.cql`` path."""
+    stripped = argument.strip()
+    return stripped.lower().endswith(".cql") and not any(c in stripped for c in " |=(\n")
 
 
 def run_query(

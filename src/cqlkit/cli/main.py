@@ -29,6 +29,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_CHECK_FAILED = 1
 EXIT_QUERY_ERROR = 3
 EXIT_INPUT_ERROR = 4
+RECURSION_LIMIT = 8000
 OUTPUT_FORMATS = ("table", "ndjson", "json", "csv")
 
 
@@ -285,6 +286,8 @@ def _guard(debug: bool, action: Callable[[], int | None]) -> None:
     """Run a command, turning cqlkit's errors into a message and an exit status."""
     from cqlkit.errors import CqlError, SourceError
 
+    # Planning recurses once per operand of an or-chain; IOC queries list hundreds.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
     try:
         status = action()
     except CqlError as exc:
@@ -292,6 +295,15 @@ def _guard(debug: bool, action: Callable[[], int | None]) -> None:
             raise
         click.echo(f"error[{exc.kind}]: {exc}", err=True)
         sys.exit(EXIT_INPUT_ERROR if isinstance(exc, SourceError) else EXIT_QUERY_ERROR)
+    except RecursionError:
+        if debug:
+            raise
+        click.echo(
+            "error[syntax]: the query is nested too deeply for cqlkit"
+            f" (more than about {RECURSION_LIMIT // 10} levels of parentheses, calls or operators)",
+            err=True,
+        )
+        sys.exit(EXIT_QUERY_ERROR)
     sys.exit(status or 0)
 
 

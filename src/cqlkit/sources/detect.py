@@ -76,5 +76,6 @@ def unknown_format_error(path: str) -> SourceError:
     return SourceError(
         f"cannot detect the input format of {path}. Known formats: {', '.join(FORMATS)}",
         hint="choose the format with --input-format "
-        f"({'|'.join(FORMATS)}) if the file holds one of them",
+        f"({'|'.join(FORMATS)}) if the file holds one of them;"
+        " --input-format ndjson reads any NDJSON exactly as given",
     )

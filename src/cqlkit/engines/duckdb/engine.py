@@ -56,6 +56,8 @@ class DuckDBEngine:
         self.connection = duckdb.connect()
         # The progress bar would print on standard output, between result rows.
         self.connection.execute("SET enable_progress_bar = false")
+        # An or-chain of hundreds of values compiles to one nested expression.
+        self.connection.execute("SET max_expression_depth TO 20000")
         self._sql_cache: dict[int, tuple[Segment, str]] = {}
         for macro in MACROS:
             self.connection.execute(macro)

@@ -132,7 +132,8 @@ def parse_xml(call: nodes.BoundCall, event: Row, context: RunContext) -> None:
     index, ``a.b[0]`` and ``a.b[1]``. An attribute is written as a step below
     its element, ``a.b.id``. Text is stripped of surrounding white space.
     Documents with a DTD are refused, which rules out entity expansion, and
-    text that is not well-formed XML leaves the event unchanged.
+    text that is not well-formed XML leaves the event unchanged, as does XML
+    nested too deeply to flatten (with a warning).
     NOTE: LogScale's naming of attributes is not documented; ``a.b.id`` is
     cqlkit's choice.
     """
@@ -144,8 +145,12 @@ def parse_xml(call: nodes.BoundCall, event: Row, context: RunContext) -> None:
     except (ParseError, DefusedXmlException, ValueError):
         return
     prefix = call.text("prefix")
-    for name, value in _flatten_xml(root, prefix + _local_name(root.tag)):
-        event[name] = value
+    try:
+        fields = dict(_flatten_xml(root, prefix + _local_name(root.tag)))
+    except RecursionError:
+        context.warn("parseXml() left events unparsed whose XML is nested too deeply")
+        return
+    event.update(fields)
 
 
 def _flatten_xml(element: Element, path: str) -> Iterator[tuple[str, str]]:
