@@ -31,16 +31,6 @@ def _if(call: nodes.BoundCall, event: Row) -> Value:
     return evaluate(call.expression(branch), event)
 
 
-def _lower(call: nodes.BoundCall, event: Row) -> Value:
-    value = event.get(call.text())
-    return None if value is None else value.lower()
-
-
-def _upper(call: nodes.BoundCall, event: Row) -> Value:
-    value = event.get(call.text())
-    return None if value is None else value.upper()
-
-
 def _length(call: nodes.BoundCall, event: Row) -> Value:
     value = event.get(call.text())
     return None if value is None else len(value)
@@ -79,8 +69,6 @@ _FAMILIES = (
 
 _VALUE_FUNCTIONS: dict[str, Callable[[nodes.BoundCall, Row], Value]] = {
     "if": _if,
-    "lower": _lower,
-    "upper": _upper,
     "length": _length,
     "concat": _concat,
     "format": _format,

@@ -48,10 +48,6 @@ def compile_function_value(call: nodes.BoundCall, schema: Schema) -> Typed:
         return family(call, schema)
     if name == "if":
         return _if(call, schema)
-    if name in ("lower", "upper"):
-        column = schema.field(call.text())
-        function = exp.Lower if name == "lower" else exp.Upper
-        return Typed(function(this=column), "text")
     if name == "length":
         return Typed(exp.cast(exp.Length(this=schema.field(call.text())), "DOUBLE"), "number")
     if name == "concat":
