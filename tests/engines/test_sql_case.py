@@ -92,14 +92,7 @@ SQL_FORMS = [
     ),
     pytest.param("case { a=1 | lower(b, as=t) ; upper(b, as=t) }", id="value-transforms"),
     pytest.param("case { a > 1 | drop(b) ; * }", id="drop-in-branch"),
-    pytest.param(
-        "case { b=x | select([a]) ; * }",
-        id="select-in-branch",
-        # NOTE: plan.fields.field_use treats a case as narrowing when any one branch
-        # narrows, so DuckDB reads only the fields the branches name and the "*"
-        # branch loses the others, with or without this compiler.
-        marks=pytest.mark.xfail(reason="field_use narrows on one branch", strict=True),
-    ),
+    pytest.param("case { b=x | select([a]) ; * }", id="select-in-branch"),
     pytest.param(
         'case { a=* | case { b=x | t := "ax" ; * | t := "a" } ; t := "none" }', id="nested-case"
     ),

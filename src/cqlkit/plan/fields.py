@@ -73,8 +73,9 @@ def _collect(stages: Iterable[nodes.Stage], read: set[str]) -> bool:
         if isinstance(stage, nodes.Apply) and _narrows(stage.call):
             open_rows = False
         elif isinstance(stage, nodes.Case | nodes.Match):
-            for body in _bodies(stage):
-                open_rows = _collect(body.stages, read) and open_rows
+            # Rows stay whole events when any branch lets an event through whole.
+            branches_open = [_collect(body.stages, read) for body in _bodies(stage)]
+            open_rows = any(branches_open)
     return open_rows
 
 
