@@ -12,7 +12,7 @@ from typing import Any
 import click
 import orjson
 
-from cqlkit.cli.commands import looks_like_query_file, read_query
+from cqlkit.cli.commands import looks_like_query_file, named_path, read_query_file
 from cqlkit.cli.output import diagnostic_record, error_record, plural, write_check_report
 from cqlkit.cli.resource_options import parameters_from, resources_from
 from cqlkit.cli.test_command import check_strict_exit
@@ -85,26 +85,26 @@ def _queries(arguments: Sequence[str]) -> Iterator[tuple[str, str, CqlError | No
     """Yield (name, text, read failure) for each query: text, a file, or each .cql
     file of a folder."""
     for argument in arguments:
-        path = Path(argument)
-        if len(argument) < 4096 and "\n" not in argument and path.is_dir():
+        path = named_path(argument)
+        if path is not None and path.is_dir():
             files = sorted(file for file in path.rglob("*.cql") if file.is_file())
             if not files:
-                yield argument, "", CqlError(f"the folder {argument} holds no .cql file")
+                yield argument, "", CqlError(f"the folder {argument} contains no .cql file")
             for file in files:
                 yield from _read(file)
-        elif len(argument) < 4096 and "\n" not in argument and path.is_file():
+        elif path is not None and path.is_file():
             yield from _read(path)
         elif looks_like_query_file(argument):
             yield argument, "", CqlError(f"query file not found: {argument}")
         else:
-            yield "<query>", read_query(argument), None
+            yield "<query>", argument, None
 
 
 def _read(path: Path) -> Iterator[tuple[str, str, CqlError | None]]:
     try:
-        yield str(path), path.read_text(encoding="utf-8-sig"), None
-    except (OSError, UnicodeDecodeError) as exc:
-        yield str(path), "", CqlError(f"cannot read {path}: {exc}")
+        yield str(path), read_query_file(path), None
+    except CqlError as exc:
+        yield str(path), "", exc
 
 
 def _check_one(

@@ -43,18 +43,28 @@ def read_query(argument: str) -> str:
     Raises CqlError for a ``.cql`` name that is not a readable UTF-8 file, so a
     mistyped path is not read as query text.
     """
-    path = Path(argument)
-    if len(argument) < 4096 and "\n" not in argument and path.is_file():
-        try:
-            return path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CqlError(f"cannot read the query file {path}: {exc}") from None
+    path = named_path(argument)
+    if path is not None and path.is_file():
+        return read_query_file(path)
     if looks_like_query_file(argument):
         raise CqlError(
             f"query file not found: {argument}",
             hint="check the path; query text that ends in .cql needs a space or a pipe",
         )
     return argument
+
+
+def named_path(argument: str) -> Path | None:
+    """Return ``argument`` as a path when it can be one (a single short line), else None."""
+    return Path(argument) if len(argument) < 4096 and "\n" not in argument else None
+
+
+def read_query_file(path: Path) -> str:
+    """Return the text of a query file, without a leading byte order mark."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CqlError(f"cannot read the query file {path}: {exc}") from None
 
 
 def looks_like_query_file(argument: str) -> bool:
