@@ -79,7 +79,7 @@ def test_bad_calls_are_check_errors(library: Resources, query: str, code: str) -
     assert code in diagnostic_codes(query, resources=library)
 
 
-def test_without_library_the_error_says_how_to_give_one() -> None:
+def test_missing_library_hint() -> None:
     with pytest.raises(SemanticError) as caught:
         plan_query("$shells()")
     assert caught.value.hint == "pass --library DIR, with the saved query in DIR/shells.cql"

@@ -1,8 +1,8 @@
 """Local data that a query may use besides its events.
 
 LogScale keeps lookup files, saved searches, GeoIP data and threat
-intelligence in the tenant. Offline, the user points cqlkit to local copies;
-the planner reads them, so that a missing file is a ``check`` error and the
+intelligence in the tenant. Offline, the user points cqlkit to local copies.
+The planner reads them, so a missing file is a ``check`` error and the
 engines receive the data inside the plan.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Resources:
-    """Where the local data of one run lives.
+    """The locations of the local data of one run.
 
     - ``lookup_dir``: CSV and JSON files for match() and readFile() (``--lookup-dir``);
     - ``library_dir``: saved searches, one ``NAME.cql`` file each, for ``$NAME()``

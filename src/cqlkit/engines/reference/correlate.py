@@ -226,8 +226,8 @@ class _Search:
         return True
 
     def _output(self, assignment: Mapping[str, _Candidate]) -> Row:
-        """One row per constellation: each query's included fields and its event's
-        ``@timestamp`` under ``query.``, and ``@timestamp`` of the earliest event."""
+        """Build the row of one constellation: each query's included fields and its
+        event's ``@timestamp`` under ``query.``, and the earliest ``@timestamp``."""
         fields: dict[str, str] = {}
         times = []
         for name in self.listed:

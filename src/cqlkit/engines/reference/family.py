@@ -3,9 +3,9 @@ the reference engine.
 
 A family module exports up to three tables keyed by canonical function name:
 
-- ``VALUE_FUNCTIONS``: compute one value from an event; used inside expressions
-  and, for transforms with an ``as`` parameter, written to that field (a null
-  result sets nothing);
+- ``VALUE_FUNCTIONS``: compute one value from an event. Expressions use it, and
+  a transform with an ``as`` parameter writes it to that field (a null result
+  sets nothing).
 - ``TRANSFORMS``: change an event in place;
 - ``EXPANDERS``: turn one event into zero or more rows (``split()``, a filter
   that also enriches such as ``match()``).
